@@ -1,0 +1,51 @@
+# Everyday commands. `make run` and `make test` are the README's quick start.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+export DEBUG ?= 1
+
+.PHONY: install run worker test test-fast lint format migrations-check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --if-empty
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "REDIS_URL is set: starting a Celery worker with beat"; \
+		$(BIN)/celery -A config worker --beat --loglevel=info --concurrency=1 & \
+		trap "kill $$!" EXIT; \
+		$(MANAGE) runserver 127.0.0.1:8000; \
+	else \
+		$(MANAGE) runserver 127.0.0.1:8000; \
+	fi
+
+worker: install
+	$(BIN)/celery -A config worker --beat --loglevel=info
+
+test: install
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff check --fix .
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

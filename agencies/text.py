@@ -1,0 +1,19 @@
+"""Text folding for Vietnamese names: diacritics off, case off, spacing normalised.
+
+"Sở Khoa học và Công nghệ" and "so khoa hoc va cong nghe" fold to the same key. Used by the admin
+search (as the SQL function `unaccent`) and by agency-name matching.
+"""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", str(text))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", stripped).strip().lower()

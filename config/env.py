@@ -1,0 +1,73 @@
+"""Typed readers for settings that come from the environment.
+
+Each helper fails loudly, naming the variable, so a typo in a deployment is a clear error at
+start-up rather than a surprise at the first request.
+"""
+
+import os
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no, on/off)")
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_database(name: str, default: dict) -> dict:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        config = environ.Env.db_url_config(raw)
+    except Exception as exc:  # environ raises several kinds; all mean the same to an operator
+        raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from exc
+    if not config.get("ENGINE") or not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a valid database URL (scheme://user@host:port/name)")
+    if config["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+        raise ImproperlyConfigured(f"{name} must point to PostgreSQL or SQLite, not {config['ENGINE']}")
+    return config
+
+
+def env_email(name: str) -> dict:
+    raw = os.environ.get(name)
+    if not raw:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    try:
+        config = environ.Env.email_url_config(raw)
+    except Exception as exc:
+        raise ImproperlyConfigured(f"{name} is not a valid e-mail URL: {exc}") from exc
+    if not config.get("EMAIL_BACKEND"):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a valid e-mail URL (smtp://, consolemail://, …)")
+    return config
+
+
+def env_redis_url(name: str) -> str | None:
+    raw = os.environ.get(name)
+    if not raw:
+        return None
+    if not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"{name}={raw!r} must start with redis://, rediss:// or unix://")
+    return raw

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from plans import views
+
+app_name = "plans"
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("<slug:code>/", views.plan_detail, name="detail"),
+]

@@ -1,0 +1,90 @@
+"""Shared fixtures: one province with named users per role, and an outsider.
+
+staff (Sở KH&CN), reporter_a (agency A), reporter_b (agency B), head_a (agency A's head), leader
+(UBND tỉnh), other_staff (staff of another province) and outsider (a user with no membership).
+"""
+
+import pytest
+
+from agencies.models import Agency, Membership
+from tests.factories import AgencyFactory, MembershipFactory, ProvinceFactory, UserFactory
+
+Role = Membership.Role
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def province(db):
+    return ProvinceFactory(name="Đồng Tháp", code="dong-thap")
+
+
+@pytest.fixture
+def other_province(db):
+    return ProvinceFactory(name="Cà Mau", code="ca-mau")
+
+
+@pytest.fixture
+def dost(province):
+    return AgencyFactory(province=province, name="Sở Khoa học và Công nghệ", short_name="Sở KH&CN",
+                         aliases=["SKHCN", "Sở KHCN"])
+
+
+@pytest.fixture
+def agency_a(province):
+    return AgencyFactory(province=province, name="Sở Y tế", short_name="SYT")
+
+
+@pytest.fixture
+def agency_b(province):
+    return AgencyFactory(province=province, name="UBND phường Cao Lãnh", kind=Agency.Kind.COMMUNE)
+
+
+@pytest.fixture
+def ubnd(province):
+    return AgencyFactory(province=province, name="Ủy ban nhân dân tỉnh Đồng Tháp", short_name="UBND tỉnh")
+
+
+def _member(username, agency, role):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, agency=agency, role=role)
+    return user
+
+
+@pytest.fixture
+def staff(dost):
+    return _member("staff", dost, Role.STAFF)
+
+
+@pytest.fixture
+def reporter_a(agency_a):
+    return _member("reporter_a", agency_a, Role.REPORTER)
+
+
+@pytest.fixture
+def head_a(agency_a):
+    return _member("head_a", agency_a, Role.AGENCY_HEAD)
+
+
+@pytest.fixture
+def reporter_b(agency_b):
+    return _member("reporter_b", agency_b, Role.REPORTER)
+
+
+@pytest.fixture
+def leader(ubnd):
+    return _member("leader", ubnd, Role.LEADER)
+
+
+@pytest.fixture
+def other_staff(other_province):
+    agency = AgencyFactory(province=other_province, name="Sở Khoa học và Công nghệ")
+    return _member("other_staff", agency, Role.STAFF)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider")
