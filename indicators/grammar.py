@@ -1,0 +1,310 @@
+"""The target grammar of DESIGN.md, and the other cells of an appendix: baselines, money, year headers.
+
+Pure functions: text in, frozen dataclasses out. The importer (indicators/importing), the admin and
+the exports call them; nothing here touches the database.
+
+How a target's number is stored (`low`, `high`) — as the interval the value must lie in:
+  ">=" and ">"  → low = n, high = None       "Tối thiểu 96%", "Trên 95%"
+  "<=" and "<"  → low = None, high = n       "Tối đa 5%", "Dưới 5%"
+  "="           → low = high = n
+  "range"       → low, high                  "15 - 20%"
+  "maintain"    → low = n, high = None       "Duy trì 100%" (keep at least the level reached)
+  "text"        → both None                  "Hoàn thành", a milestone sentence
+`ParsedTarget.value` gives the single bound of the one-number ops.
+"""
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from indicators.numbers import (
+    ParseError,
+    format_number,
+    number_token_to_decimal,
+    parse_fraction,
+    parse_number,
+)
+
+__all__ = [
+    "ParseError",
+    "ParsedBaseline",
+    "ParsedMoney",
+    "ParsedTarget",
+    "clean_cell",
+    "fold_keep_length",
+    "format_target",
+    "parse_baseline",
+    "parse_money",
+    "parse_target",
+    "parse_year_header",
+]
+
+OPS = (">=", ">", "<=", "<", "=", "range", "maintain", "text")
+
+# --- cleaning -----------------------------------------------------------------------------------
+
+_SUPERSCRIPT_DIGITS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+# "m²", "km³": a unit's power, not a footnote.
+_UNIT_POWER = re.compile(r"(?<![^\W\d_])(?:k|c|d)?m[²³](?![^\W\d_])")
+_FOOTNOTE = re.compile(rf"(?<=[^\s{_SUPERSCRIPT_DIGITS}])[{_SUPERSCRIPT_DIGITS}]+")
+_HTML_BREAK = re.compile(r"<\s*br\s*/?\s*>|<\s*/\s*p\s*>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_LATEX_COMMANDS = {
+    r"\geq": "≥", r"\ge": "≥", r"\leq": "≤", r"\le": "≤", r"\neq": "≠", r"\ne": "≠",
+    r"\times": "×", r"\approx": "≈", r"\pm": "±", r"\%": "%", r"\&": "&", r"\,": " ", r"\;": " ",
+    r"\ ": " ", r"\cdot": "·", r"\sim": "~", r"\rightarrow": "→", r"\to": "→",
+}
+_LATEX_COMMAND = re.compile(r"\\(?:[a-zA-Z]+|[%&,; ])")
+_LATEX_TEXT = re.compile(r"\\(?:text|mathrm|textbf|textit|mbox)\s*\{([^{}]*)\}")
+_MARKDOWN_EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|_{2}(?!\w)")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"\s+")
+
+
+def clean_cell(text: object) -> str:
+    """A cell as people read it: no footnote markers, HTML, markdown emphasis or LaTeX residue.
+
+    "Tỷ lệ¹⁹ <i>dân số</i>" → "Tỷ lệ dân số"; "$\\geq 95\\%$" → "≥ 95%"; "**Trên** 90%" → "Trên 90%".
+    """
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(text)).translate(_INVISIBLE)
+    text = _HTML_BREAK.sub(" ", text)
+    text = _HTML_TAG.sub("", text)
+    text = html.unescape(text)
+    if "$" in text or "\\" in text:
+        text = _clean_latex(text)
+    text = _MARKDOWN_EMPHASIS.sub("", text)
+    protected = {}
+
+    def protect(match: re.Match) -> str:
+        key = f"\x00{len(protected)}\x00"
+        protected[key] = match.group(0)
+        return key
+
+    text = _UNIT_POWER.sub(protect, text)
+    text = _FOOTNOTE.sub("", text)
+    for key, value in protected.items():
+        text = text.replace(key, value)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _clean_latex(text: str) -> str:
+    text = _LATEX_TEXT.sub(r"\1", text)
+    text = _LATEX_COMMAND.sub(lambda m: _LATEX_COMMANDS.get(m.group(0), ""), text)
+    text = re.sub(r"\^\{?([^{}\s]*)\}?", r"\1", text)  # "10^{6}" residue: keep the digits
+    text = text.replace("$", " ").replace("{", "").replace("}", "")
+    # "≥95%" typed as "$\geq 95\%$" reads "≥ 95%": one space after a comparison sign.
+    return re.sub(r"([≥≤≠≈])\s*", r"\1 ", text)
+
+
+def fold_keep_length(text: str) -> str:
+    """Lower case without diacritics, one character for one character (so positions still match).
+
+    "Trên 95% dân số" → "tren 95% dan so". `text` must be NFC, as clean_cell returns it.
+    """
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0]
+        base = "d" if base in "đĐ" else base.lower()
+        out.append(base if len(base) == 1 else ch)
+    return "".join(out)
+
+
+# --- targets --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ParsedTarget:
+    op: str
+    low: Decimal | None
+    high: Decimal | None
+    text: str
+    unit: str = ""
+
+    @property
+    def value(self) -> Decimal | None:
+        """The one number of ">=", ">", "<=", "<", "=", "maintain"; None for range and text."""
+        if self.op in {">=", ">", "maintain", "="}:
+            return self.low
+        if self.op in {"<=", "<"}:
+            return self.high
+        return None
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.op != "text"
+
+
+_NUMBER = r"\d(?:[\d.,]*\d)?"
+# Folded prefixes, longest first where one begins another. Each maps to the op it states.
+_PREFIXES: list[tuple[str, str]] = [
+    (r"khong (?:thap|it) hon", ">="),
+    (r"khong duoi", ">="),
+    (r"khong (?:qua|vuot qua|vuot|cao hon|lon hon|nhieu hon)", "<="),
+    (r"(?:phan dau |dat |phan dau dat |dat muc |o muc )*(?:toi thieu|it nhat)(?: la| dat| o muc)?", ">="),
+    (r"(?:phan dau |dat |phan dau dat |dat muc )*(?:tren|hon|vuot|cao hon|lon hon|vuot muc)", ">"),
+    (r"(?:phan dau |dat |phan dau dat )*(?:toi da|nhieu nhat)(?: la| dat| o muc)?", "<="),
+    (r"(?:phan dau |dat |phan dau dat |giam )*(?:duoi|thap hon|nho hon|it hon|giam xuong duoi)", "<"),
+    (r"(?:phan dau |tiep tuc )*(?:duy tri|giu vung|giu on dinh)(?: o muc| muc| dat| tren)?", "maintain"),
+    (r"(?:phan dau dat|phan dau|dat muc|dat|bao dam|dam bao|tang len|tang)(?: muc| khoang| tu| o muc)?", ">="),
+    (r"≥|>=|=>|⩾", ">="),
+    (r"≤|<=|=<|⩽", "<="),
+    (r">", ">"),
+    (r"<", "<"),
+    (r"=|bang", "="),
+]
+_PREFIX_RE = "|".join(f"(?P<p{i}>{pattern})" for i, (pattern, _op) in enumerate(_PREFIXES))
+_SIGN = r"(?P<sign>[-−]\s*)?"
+# A unit is short text without digits: "%", "% dân số", "tên miền", "kết nối IoT".
+_UNIT = r"(?P<unit>[^\d]{0,60}?)"
+_SUFFIX_OPS = [(r"tro len|tro len tren|tro di", ">="), (r"tro xuong|tro lai", "<=")]
+_SUFFIX_RE = "|".join(f"(?P<s{i}>{pattern})" for i, (pattern, _op) in enumerate(_SUFFIX_OPS))
+
+_SINGLE = re.compile(
+    rf"^(?:(?:{_PREFIX_RE})\s*:?\s*)?{_SIGN}(?P<num>{_NUMBER})\s*{_UNIT}\s*(?:(?:{_SUFFIX_RE})\s*)?[.;]?$"
+)
+_RANGE = re.compile(
+    rf"^(?:(?:tu|trong khoang|khoang|dat|dat tu|phan dau dat|phan dau|tang)\s+)?"
+    rf"(?P<low>{_NUMBER})\s*(?P<unit1>%|[^\d\-–—~]{{0,30}}?)\s*(?:-|–|—|~|den|toi|den muc)\s*"
+    rf"(?P<high>{_NUMBER})\s*(?P<unit2>[^\d]{{0,60}}?)\s*[.;]?$"
+)
+# Words after the number that make the cell a sentence, not a unit ("95 % trong năm ...").
+_SENTENCE_WORDS = re.compile(r"\b(?:nam|so voi|tro len tren|dong thoi|va|hoac|nhung|trong do)\b")
+
+
+def parse_target(text: object, *, direction: str = "increase") -> ParsedTarget:
+    """Read a target cell by the DESIGN.md grammar; never raises: what has no number is a text target."""
+    cleaned = clean_cell(text)
+    if not cleaned:
+        return ParsedTarget("text", None, None, "", "")
+    folded = fold_keep_length(cleaned)
+
+    match = _RANGE.match(folded)
+    if match:
+        low, high = number_token_to_decimal(match["low"]), number_token_to_decimal(match["high"])
+        unit = _unit(cleaned, match, "unit2") or _unit(cleaned, match, "unit1")
+        if low is not None and high is not None and _is_unit(fold_keep_length(unit)):
+            low, high = min(low, high), max(low, high)
+            return ParsedTarget("range", low, high, cleaned, unit)
+
+    match = _SINGLE.match(folded)
+    if match:
+        number = number_token_to_decimal(match["num"])
+        unit = _unit(cleaned, match, "unit")
+        if number is not None and _is_unit(fold_keep_length(unit)):
+            if match["sign"]:
+                number = -number
+            op = _matched_op(match, _PREFIXES, "p") or _matched_op(match, _SUFFIX_OPS, "s")
+            if op is None:
+                op = "<=" if direction == "decrease" else ">="
+            return _with_number(op, number, cleaned, unit)
+
+    return ParsedTarget("text", None, None, cleaned, "")
+
+
+def _matched_op(match: re.Match, table: list[tuple[str, str]], group_prefix: str) -> str | None:
+    for i, (_pattern, op) in enumerate(table):
+        if match.group(f"{group_prefix}{i}") is not None:
+            return op
+    return None
+
+
+def _unit(cleaned: str, match: re.Match, group: str) -> str:
+    start, end = match.span(group)
+    if start < 0:
+        return ""
+    return cleaned[start:end].strip(" .;:,")
+
+
+def _is_unit(folded_unit: str) -> bool:
+    if not folded_unit:
+        return True
+    if len(folded_unit) > 40 or _SENTENCE_WORDS.search(folded_unit):
+        return False
+    return not any(ch in folded_unit for ch in "[]:")
+
+
+def _with_number(op: str, number: Decimal, text: str, unit: str) -> ParsedTarget:
+    if op in {"<=", "<"}:
+        return ParsedTarget(op, None, number, text, unit)
+    if op == "=":
+        return ParsedTarget(op, number, number, text, unit)
+    return ParsedTarget(op, number, None, text, unit)
+
+
+_OP_SIGNS = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "=": "= ", "maintain": "Duy trì "}
+
+
+def format_target(op: str, low: Decimal | None, high: Decimal | None, unit: str = "", text: str = "") -> str:
+    """A target as officials write it: "≥ 90%", "15 - 20%", "Duy trì 100%"; a text target is its text."""
+    glue = "" if unit.startswith("%") or not unit else " "
+    suffix = f"{glue}{unit}" if unit else ""
+    if op == "range" and low is not None and high is not None:
+        return f"{format_number(low)} - {format_number(high)}{suffix}"
+    number = high if op in {"<=", "<"} else low
+    if op in _OP_SIGNS and number is not None:
+        return f"{_OP_SIGNS[op]}{format_number(number)}{suffix}"
+    return text
+
+
+# --- baselines, money, headers -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ParsedBaseline:
+    value: Decimal | None
+    text: str
+    fraction: tuple[Decimal, Decimal] | None = None
+
+
+def parse_baseline(text: object) -> ParsedBaseline:
+    """"77" → 77; "5,45" → 5.45; "1.016/1.095" → value None, fraction (1016, 1095); prose → text only."""
+    cleaned = clean_cell(text)
+    fraction = parse_fraction(cleaned)
+    if fraction is not None:
+        return ParsedBaseline(None, cleaned, fraction)
+    value = parse_number(cleaned)
+    if value is not None:
+        tail = re.sub(rf"^[-−+]?\s*{_NUMBER}", "", cleaned).strip()
+        if not _is_unit(fold_keep_length(tail)):
+            value = None
+    return ParsedBaseline(value, cleaned, None)
+
+
+@dataclass(frozen=True)
+class ParsedMoney:
+    amount: Decimal | None
+    unit: str
+    text: str = ""
+
+
+_MONEY = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>[^\d]{{0,40}})$")
+
+
+def parse_money(text: object) -> ParsedMoney:
+    """"12.500 triệu đồng" → 12500 "triệu đồng"; "1,2 tỷ đồng" → 1.2 "tỷ đồng"; "12.500" → 12500 ""."""
+    cleaned = clean_cell(text)
+    match = _MONEY.match(cleaned)
+    if not match:
+        return ParsedMoney(None, "", cleaned)
+    amount = number_token_to_decimal(match["num"])
+    unit = match["unit"].strip(" .;:,()")
+    if amount is None:
+        return ParsedMoney(None, "", cleaned)
+    return ParsedMoney(amount, unit, cleaned)
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def parse_year_header(text: object) -> int | None:
+    """"Năm 2026", "Mục tiêu năm 2026", "2026", "Chỉ tiêu 2026" → 2026; several years or none → None."""
+    cleaned = clean_cell(text)
+    if not cleaned or len(cleaned) > 80:
+        return None
+    years = {int(y) for y in _YEAR.findall(cleaned)}
+    if len(years) != 1:
+        return None
+    # "2026.0" from a spreadsheet's numeric header still names the year.
+    return years.pop()
