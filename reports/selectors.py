@@ -1,0 +1,180 @@
+"""Reads of the reports layer that views, the API, the admin and the services share.
+
+Who may do what with a report is answered here once (`report_permissions`), so the screens, the
+API and the services agree.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import chain
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from agencies.models import Membership, Province
+from agencies.roles import Role
+from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPolicy, TaskEntry
+
+Status = AgencyReport.Status
+
+
+@dataclass(frozen=True)
+class ReportPermissions:
+    can_view: bool = False
+    can_edit: bool = False  # save the draft (agency users of the report's agency)
+    can_enter_on_behalf: bool = False  # staff typing in an agency's paper report
+    can_submit: bool = False
+    can_confirm: bool = False
+    can_review: bool = False  # approve or return
+    can_reopen: bool = False
+
+
+def _roles_by_agency_and_province(user) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    cached = getattr(user, "_chitieu_report_roles", None)
+    if cached is None:
+        by_agency: dict[int, set[str]] = {}
+        by_province: dict[int, set[str]] = {}
+        for agency_id, province_id, role in Membership.objects.filter(user=user).values_list(
+                "agency_id", "agency__province_id", "role"):
+            by_agency.setdefault(agency_id, set()).add(role)
+            by_province.setdefault(province_id, set()).add(role)
+        cached = user._chitieu_report_roles = (by_agency, by_province)
+    return cached
+
+
+def head_confirmation_required(province_id: int) -> bool:
+    return ReportingPolicy.objects.filter(province_id=province_id, require_head_confirmation=True).exists()
+
+
+def report_permissions(user, report: AgencyReport) -> ReportPermissions:
+    """What `user` may do with `report` in its current status."""
+    if not user.is_authenticated:
+        return ReportPermissions()
+    by_agency, by_province = _roles_by_agency_and_province(user)
+    agency_roles = by_agency.get(report.agency_id, set())
+    province_id = report.plan.province_id
+    province_roles = by_province.get(province_id, set())
+    is_staff = user.is_superuser or Role.STAFF in province_roles
+    is_agency_user = bool(agency_roles & {Role.REPORTER, Role.AGENCY_HEAD})
+    can_view = is_staff or is_agency_user or Role.LEADER in province_roles
+    if not can_view:
+        return ReportPermissions()
+    editable = report.status in AgencyReport.EDITABLE_STATUSES
+    return ReportPermissions(
+        can_view=True,
+        can_edit=editable and is_agency_user,
+        can_enter_on_behalf=editable and is_staff,
+        can_submit=editable and (is_agency_user or (is_staff and report.entered_on_behalf)),
+        can_confirm=report.status == Status.AWAITING_CONFIRMATION and Role.AGENCY_HEAD in agency_roles,
+        can_review=report.status == Status.SUBMITTED and is_staff,
+        can_reopen=report.status == Status.APPROVED and is_staff,
+    )
+
+
+def previous_report(report: AgencyReport) -> AgencyReport | None:
+    """The same agency's report of the period before this one in the plan (for the side-by-side review)."""
+    return (AgencyReport.objects.filter(agency_id=report.agency_id, plan_id=report.plan_id,
+                                        period__kind=report.period.kind,
+                                        period__ends_on__lt=report.period.ends_on)
+            .select_related("period").order_by("-period__ends_on").first())
+
+
+def previous_values(report: AgencyReport) -> dict[int, Decimal]:
+    """indicator id → the agency's latest earlier submitted value (prefill and the "far from last" check)."""
+    rows = (IndicatorEntry.objects
+            .filter(report__agency_id=report.agency_id, report__plan_id=report.plan_id,
+                    report__period__ends_on__lt=report.period.ends_on,
+                    report__first_submitted_at__isnull=False, value__isnull=False)
+            .order_by("indicator_id", "-report__period__ends_on")
+            .values_list("indicator_id", "value"))
+    values: dict[int, Decimal] = {}
+    for indicator_id, value in rows:
+        values.setdefault(indicator_id, value)
+    return values
+
+
+def previous_entries(report: AgencyReport) -> dict[str, dict[int, object]]:
+    """The previous period's entries by indicator id and task id, to prefill the form."""
+    before = previous_report(report)
+    if before is None:
+        return {"indicators": {}, "tasks": {}}
+    return {
+        "indicators": {entry.indicator_id: entry for entry in before.indicator_entries.all()},
+        "tasks": {entry.task_id: entry for entry in before.task_entries.all()},
+    }
+
+
+def report_entry_history(report: AgencyReport) -> list:
+    """Every recorded change of the report and its entries, newest first (django-simple-history rows).
+
+    Each row has history_date, history_user, history_type ("+", "~", "-") and the entry's fields; the
+    indicator and task are loaded, so a template can show "I.1: 95,5 → 96" without more queries.
+    """
+    report_rows = report.history.select_related("history_user")
+    indicator_rows = (IndicatorEntry.history.filter(report_id=report.pk)
+                      .select_related("history_user", "indicator"))
+    task_rows = TaskEntry.history.filter(report_id=report.pk).select_related("history_user", "task")
+    return sorted(chain(report_rows, indicator_rows, task_rows), key=lambda row: row.history_date, reverse=True)
+
+
+def attachment_readable_by(user, attachment: Attachment) -> bool:
+    """An attachment is served to exactly the users who may see its report."""
+    return report_permissions(user, attachment.report).can_view
+
+
+def reports_for_user(user) -> QuerySet[AgencyReport]:
+    return (AgencyReport.objects.visible_to(user)
+            .select_related("agency", "plan", "period").order_by("period__due_on", "agency__name"))
+
+
+def compliance_by_agency(*, plan, period=None, today: dt.date | None = None) -> QuerySet:
+    """One row per agency: expected, on_time, late, missing, pending, returned, filled, assigned.
+
+    Computed in the database over the per-report compliance annotations (see
+    `AgencyReportQuerySet.with_compliance`). completeness = filled / assigned is left to the caller
+    so it stays exact (Decimal) and 0 assigned shows as "—".
+    """
+    qs = AgencyReport.objects.filter(plan=plan)
+    if period is not None:
+        qs = qs.filter(period=period)
+    return (qs.with_compliance(today).order_by().values("agency_id", "agency__name")
+            .annotate(expected=Count("pk"),
+                      on_time=Count("pk", filter=Q(is_on_time=True)),
+                      late=Count("pk", filter=Q(is_late=True)),
+                      missing=Count("pk", filter=Q(is_missing=True)),
+                      pending=Count("pk", filter=Q(is_pending=True)),
+                      returned=Sum("returned_count"),
+                      entries_filled=Sum("entries_filled"),
+                      entries_assigned=Sum("entries_assigned"))
+            .order_by("agency__name"))
+
+
+def compliance_totals(*, plan, period=None, today: dt.date | None = None) -> dict:
+    qs = AgencyReport.objects.filter(plan=plan)
+    if period is not None:
+        qs = qs.filter(period=period)
+    totals = qs.with_compliance(today).aggregate(
+        expected=Count("pk"),
+        on_time=Count("pk", filter=Q(is_on_time=True)),
+        late=Count("pk", filter=Q(is_late=True)),
+        missing=Count("pk", filter=Q(is_missing=True)),
+        pending=Count("pk", filter=Q(is_pending=True)),
+        returned=Sum("returned_count"),
+        entries_filled=Sum("entries_filled"),
+        entries_assigned=Sum("entries_assigned"))
+    return {key: value or 0 for key, value in totals.items()}
+
+
+def completeness(filled: int | None, assigned: int | None) -> Decimal | None:
+    """Share of assigned entries filled, as a percentage with one decimal; None when nothing is assigned."""
+    if not assigned:
+        return None
+    return (Decimal(filled or 0) * 100 / Decimal(assigned)).quantize(Decimal("0.1"))
+
+
+def staff_of_province(province: Province):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(memberships__role=Role.STAFF,
+                                           memberships__agency__province=province, is_active=True).distinct()
+

@@ -1,0 +1,594 @@
+"""Every write of the reports layer. Views, the API, the admin, Celery tasks and commands call these.
+
+Each function takes keyword arguments only, runs in one transaction and raises `ReportError` (or a
+subclass) with a Vietnamese message when the write is refused; nothing is written then.
+
+Workflow: draft → (awaiting_confirmation →) submitted → approved, or submitted → returned → submitted …;
+approved → draft again only by `report_reopen` with a reason.
+"""
+
+import datetime as dt
+import io
+import logging
+import zipfile
+from collections import defaultdict
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from agencies.models import Agency, Membership
+from agencies.roles import Role
+from indicators.models import Indicator
+from plans.models import Plan, Task
+from reports.models import (
+    AgencyReport,
+    Attachment,
+    IndicatorEntry,
+    ReminderLog,
+    ReportEvent,
+    ReportingPeriod,
+    ReviewDigestLog,
+    TaskEntry,
+    local_today,
+)
+from reports.selectors import head_confirmation_required, report_permissions, staff_of_province
+from reports.signals import report_approved, report_reopened
+from reports.validation import validate_report_data
+
+logger = logging.getLogger(__name__)
+
+Status = AgencyReport.Status
+Action = ReportEvent.Action
+
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+# Detected extension → stored content type. DOCX and XLSX are zip files told apart by their parts.
+ATTACHMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+}
+HEAD_ESCALATION_DAYS = 3  # after the due day, reporters are told first; the agency head this many days later
+REMINDER_HORIZON_DAYS = 30  # older misses are dashboard business, not e-mail
+
+
+class ReportError(Exception):
+    """A refused write; `message` is Vietnamese, for people."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ReportNotAllowed(ReportError):
+    """The user may not do this with this report (or the report's status does not allow it)."""
+
+
+class ReportVersionConflict(ReportError):
+    """Someone saved the report after the caller read it (HTTP 409)."""
+
+    def __init__(self, message: str, *, current_version: int) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class ReportDataInvalid(ReportError, ValidationError):
+    """The data did not validate; `errors` mirrors the data (see reports.validation)."""
+
+    def __init__(self, errors: dict) -> None:
+        ReportError.__init__(self, _("Dữ liệu chưa hợp lệ, vui lòng xem lỗi bên cạnh từng ô."))
+        ValidationError.__init__(self, self.message)
+        self.errors = errors
+
+
+# ---------------------------------------------------------------- periods and expected reports
+
+
+def period_calendar(*, plan: Plan, year: int, quarter: int | None) -> dict:
+    """Dates of one period of `plan` (pure: no database).
+
+    Quarterly: due before `plan.quarterly_due_day` of the quarter's last month; annual: before
+    `annual_due_day/annual_due_month`. Data cut-off (Nghị định 09/2019/NĐ-CP): the 15th of the month
+    before the period to the 14th of its last month.
+    """
+    if quarter is None:
+        first_month, last_month = 1, 12
+        code, kind = f"{year}-Y", ReportingPeriod.Kind.ANNUAL
+        due_on = dt.date(year, plan.annual_due_month, plan.annual_due_day)
+    else:
+        first_month, last_month = 3 * quarter - 2, 3 * quarter
+        code, kind = f"{year}-Q{quarter}", ReportingPeriod.Kind.QUARTER
+        due_on = dt.date(year, last_month, plan.quarterly_due_day)
+    starts_on = dt.date(year, first_month, 1)
+    next_month_first = dt.date(year + last_month // 12, last_month % 12 + 1, 1)
+    data_from = (starts_on - dt.timedelta(days=1)).replace(day=15)
+    return {
+        "plan": plan, "code": code, "kind": kind, "year": year, "quarter": quarter,
+        "starts_on": starts_on, "ends_on": next_month_first - dt.timedelta(days=1),
+        "data_from": data_from, "data_to": dt.date(year, last_month, 14), "due_on": due_on,
+    }
+
+
+def periods_open(*, plan: Plan, today: dt.date | None = None) -> int:
+    """Create the plan's periods (Q1–Q4 and the annual one for every year of the plan) and the expected
+    reports of every period that has started by `today`. Idempotent. Returns the number of periods created."""
+    today = today or local_today()
+    with transaction.atomic():
+        existing = set(ReportingPeriod.objects.filter(plan=plan).values_list("code", flat=True))
+        new_periods = [ReportingPeriod(**calendar)
+                       for year in plan.years for quarter in (1, 2, 3, 4, None)
+                       if (calendar := period_calendar(plan=plan, year=year, quarter=quarter))["code"] not in existing]
+        ReportingPeriod.objects.bulk_create(new_periods, ignore_conflicts=True)
+        for period in ReportingPeriod.objects.filter(plan=plan).open(today):
+            expected_reports_create(period=period)
+    return len(new_periods)
+
+
+def plan_activate(*, plan: Plan, today: dt.date | None = None) -> Plan:
+    """Put a plan into force: status active, then its periods and the reports now expected."""
+    with transaction.atomic():
+        if plan.status != Plan.Status.ACTIVE:
+            plan.status = Plan.Status.ACTIVE
+            plan.save(update_fields=["status", "updated_at"])
+        periods_open(plan=plan, today=today)
+    return plan
+
+
+def _reporting_agency_map(agency_ids: set[int], province_id: int) -> dict[int, set[int]]:
+    """Each lead agency id → the agencies that actually report for it.
+
+    Groups ("Các sở, ban, ngành") stand for their members; an inactive agency hands over to its
+    successor (followed along the chain, so a merger of a merger still lands somewhere).
+    """
+    agencies = {a.pk: a for a in Agency.objects.filter(province_id=province_id)}
+    members: dict[int, set[int]] = defaultdict(set)
+    for group_id, member_id in Agency.members.through.objects.filter(
+            from_agency_id__in=[pk for pk, a in agencies.items() if a.kind == Agency.Kind.GROUP]
+    ).values_list("from_agency_id", "to_agency_id"):
+        members[group_id].add(member_id)
+
+    def successor(agency_id: int) -> int | None:
+        seen = set()
+        while agency_id is not None and agency_id in agencies and not agencies[agency_id].active:
+            if agency_id in seen:
+                return None
+            seen.add(agency_id)
+            agency_id = agencies[agency_id].successor_id
+        return agency_id if agency_id in agencies else None
+
+    def reporters(agency_id: int, depth: int = 0) -> set[int]:
+        agency = agencies.get(agency_id)
+        if agency is None or depth > 5:
+            return set()
+        if agency.kind == Agency.Kind.GROUP:
+            return set().union(*(reporters(member, depth + 1) for member in members[agency_id]))
+        current = successor(agency_id)
+        if current is None:
+            return set()
+        if agencies[current].kind == Agency.Kind.GROUP:
+            return reporters(current, depth + 1)
+        return {current}
+
+    return {agency_id: reporters(agency_id) for agency_id in agency_ids}
+
+
+def expected_reports_create(*, period: ReportingPeriod) -> int:
+    """One report per agency that leads an indicator or a task of the plan, with one entry per item it
+    leads. Set-based and idempotent: existing reports and entries are kept, new items are added to
+    reports still being written. Returns the number of reports created."""
+    plan = period.plan
+    with transaction.atomic():
+        indicator_leads = list(Indicator.lead_agencies.through.objects.filter(indicator__plan=plan)
+                               .values_list("indicator_id", "agency_id"))
+        task_leads = list(Task.lead_agencies.through.objects.filter(task__plan=plan)
+                          .values_list("task_id", "agency_id"))
+        mapping = _reporting_agency_map({agency for _item, agency in indicator_leads + task_leads},
+                                        plan.province_id)
+        indicator_pairs = {(reporter, item) for item, agency in indicator_leads for reporter in mapping[agency]}
+        task_pairs = {(reporter, item) for item, agency in task_leads for reporter in mapping[agency]}
+        agency_ids = {agency for agency, _item in indicator_pairs | task_pairs}
+
+        before = AgencyReport.objects.filter(period=period).count()
+        AgencyReport.objects.bulk_create(
+            [AgencyReport(agency_id=agency_id, plan=plan, period=period) for agency_id in sorted(agency_ids)],
+            ignore_conflicts=True)
+        report_ids = dict(AgencyReport.objects.filter(period=period, status__in=AgencyReport.EDITABLE_STATUSES)
+                          .values_list("agency_id", "pk"))
+        IndicatorEntry.objects.bulk_create(
+            [IndicatorEntry(report_id=report_ids[agency], indicator_id=item)
+             for agency, item in sorted(indicator_pairs) if agency in report_ids],
+            ignore_conflicts=True)
+        TaskEntry.objects.bulk_create(
+            [TaskEntry(report_id=report_ids[agency], task_id=item)
+             for agency, item in sorted(task_pairs) if agency in report_ids],
+            ignore_conflicts=True)
+        return AgencyReport.objects.filter(period=period).count() - before
+
+
+# ---------------------------------------------------------------- the workflow
+
+
+def _locked(report: AgencyReport) -> AgencyReport:
+    """The report row, locked for the rest of the transaction, with what permissions need."""
+    return AgencyReport.objects.select_for_update(of=("self",)).select_related("plan", "period", "agency").get(
+        pk=report.pk)
+
+
+def _refuse(report: AgencyReport, action: str) -> ReportNotAllowed:
+    return ReportNotAllowed(
+        _("Không thể %(action)s: báo cáo đang ở trạng thái “%(status)s” hoặc bạn không có quyền.")
+        % {"action": action, "status": report.get_status_display()})
+
+
+def _record(report: AgencyReport, *, user, action: str, reason: str = "", fields: list[str]) -> None:
+    """Write the report's changed fields, bump its version and log the event.
+
+    The version moves by a conditional UPDATE, so two writers that read the same version cannot both
+    win even where the database has no row locks (SQLite)."""
+    bumped = AgencyReport.objects.filter(pk=report.pk, version=report.version).update(version=F("version") + 1)
+    if not bumped:
+        current = AgencyReport.objects.values_list("version", flat=True).get(pk=report.pk)
+        raise ReportVersionConflict(_("Báo cáo vừa được người khác thay đổi; vui lòng tải lại."),
+                                    current_version=current)
+    report.version += 1
+    report._history_user = user
+    report.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
+    ReportEvent.objects.create(report=report, action=action, actor=user, reason=reason)
+
+
+def _sync_caller(report: AgencyReport, locked: AgencyReport) -> AgencyReport:
+    """Copy the written state back onto the caller's object, so it is not stale after the call."""
+    for field in locked._meta.concrete_fields:
+        setattr(report, field.attname, getattr(locked, field.attname))
+    return report
+
+
+def report_save(*, report: AgencyReport, user, data: dict, version: int | None,
+                on_behalf: bool = False) -> AgencyReport:
+    """Save a draft: validate `data` (see reports.validation), write the entries that changed (every
+    change kept by django-simple-history) and bump the version.
+
+    `version` is the one the caller read; if someone saved in between, `ReportVersionConflict`.
+    `on_behalf=True` is staff typing in an agency's paper report (its `source_reference` names the letter).
+    """
+    with transaction.atomic():
+        locked = _locked(report)
+        permissions = report_permissions(user, locked)
+        if not (permissions.can_enter_on_behalf if on_behalf else permissions.can_edit):
+            raise _refuse(locked, _("lưu báo cáo"))
+        if version is not None and int(version) != locked.version:
+            raise ReportVersionConflict(
+                _("Báo cáo vừa được người khác lưu (phiên bản %(current)s, bạn đang sửa phiên bản %(yours)s). "
+                  "Vui lòng tải lại để xem thay đổi rồi nhập lại.") % {"current": locked.version, "yours": version},
+                current_version=locked.version)
+        cleaned, errors = validate_report_data(locked, data)
+        if errors:
+            raise ReportDataInvalid(errors)
+
+        for model, key in ((IndicatorEntry, "indicator_entries"), (TaskEntry, "task_entries")):
+            changes = cleaned[key]
+            if not changes:
+                continue
+            entries = list(model.objects.filter(pk__in=changes))
+            fields = sorted({field for entry_changes in changes.values() for field in entry_changes})
+            for entry in entries:
+                for field, value in changes[entry.pk].items():
+                    setattr(entry, field, value)
+            bulk_update_with_history(entries, model, fields, default_user=user,
+                                     default_change_reason="on_behalf" if on_behalf else "")
+
+        fields = list(cleaned["report"])
+        for field, value in cleaned["report"].items():
+            setattr(locked, field, value)
+        locked.entered_by = user
+        if on_behalf:
+            locked.entered_on_behalf = True
+        _record(locked, user=user, action=Action.ENTERED_ON_BEHALF if on_behalf else Action.SAVED,
+                fields=[*fields, "entered_by", "entered_on_behalf"])
+    return _sync_caller(report, locked)
+
+
+def _clear_entry_return_reasons(report: AgencyReport) -> None:
+    IndicatorEntry.objects.filter(report=report).exclude(return_reason="").update(return_reason="")
+    TaskEntry.objects.filter(report=report).exclude(return_reason="").update(return_reason="")
+
+
+def _mark_submitted(report: AgencyReport) -> None:
+    now = timezone.now()
+    report.status = Status.SUBMITTED
+    report.submitted_at = now
+    report.first_submitted_at = report.first_submitted_at or now
+    report.return_reason = ""
+
+
+def report_submit(*, report: AgencyReport, user) -> AgencyReport:
+    """Send the report to Sở KH&CN; where the province requires it, a reporter's submission waits for
+    the agency head's confirmation first (a head's own submission counts as confirmed)."""
+    with transaction.atomic():
+        locked = _locked(report)
+        if not report_permissions(user, locked).can_submit:
+            raise _refuse(locked, _("gửi báo cáo"))
+        is_head = Membership.objects.filter(user=user, agency_id=locked.agency_id, role=Role.AGENCY_HEAD).exists()
+        locked.submitted_by = user
+        fields = ["status", "submitted_by", "submitted_at", "first_submitted_at", "return_reason"]
+        if head_confirmation_required(locked.plan.province_id) and not is_head and not locked.entered_on_behalf:
+            locked.status = Status.AWAITING_CONFIRMATION
+        else:
+            _mark_submitted(locked)
+            if is_head:
+                locked.confirmed_by = user
+                fields.append("confirmed_by")
+        _clear_entry_return_reasons(locked)
+        _record(locked, user=user, action=Action.SUBMITTED, fields=fields)
+    return _sync_caller(report, locked)
+
+
+def report_confirm(*, report: AgencyReport, user) -> AgencyReport:
+    """The agency head confirms a reporter's submission: it reaches Sở KH&CN now (and is timed now)."""
+    with transaction.atomic():
+        locked = _locked(report)
+        if not report_permissions(user, locked).can_confirm:
+            raise _refuse(locked, _("xác nhận báo cáo"))
+        _mark_submitted(locked)
+        locked.confirmed_by = user
+        _record(locked, user=user, action=Action.CONFIRMED,
+                fields=["status", "submitted_at", "first_submitted_at", "return_reason", "confirmed_by"])
+    return _sync_caller(report, locked)
+
+
+def _touched_indicator_ids(report: AgencyReport) -> list[int]:
+    return sorted(IndicatorEntry.objects.filter(report=report).values_list("indicator_id", flat=True))
+
+
+def report_approve(*, report: AgencyReport, user) -> AgencyReport:
+    """Sở KH&CN approves: the values count for progress (report_approved tells the progress layer)."""
+    with transaction.atomic():
+        locked = _locked(report)
+        if not report_permissions(user, locked).can_review:
+            raise _refuse(locked, _("duyệt báo cáo"))
+        locked.status = Status.APPROVED
+        locked.approved_at = timezone.now()
+        locked.approved_by = user
+        locked.reopened_reason = ""
+        _record(locked, user=user, action=Action.APPROVED,
+                fields=["status", "approved_at", "approved_by", "reopened_reason"])
+        report_approved.send(sender=AgencyReport, report_id=locked.pk, indicator_ids=_touched_indicator_ids(locked))
+    return _sync_caller(report, locked)
+
+
+def report_return(*, report: AgencyReport, user, reason: str, entry_reasons: dict | None = None) -> AgencyReport:
+    """Send a submitted report back for rework, with a reason for the report and/or per entry.
+
+    `entry_reasons` = {"indicator_entries": {<indicator code>: reason}, "task_entries": {<task code>: reason}}.
+    """
+    reason = (reason or "").strip()
+    entry_reasons = entry_reasons or {}
+    with transaction.atomic():
+        locked = _locked(report)
+        if not report_permissions(user, locked).can_review:
+            raise _refuse(locked, _("trả lại báo cáo"))
+        lines = []
+        for model, key, code_field in ((IndicatorEntry, "indicator_entries", "indicator__code"),
+                                       (TaskEntry, "task_entries", "task__code")):
+            reasons = {str(code): (text or "").strip() for code, text in (entry_reasons.get(key) or {}).items()}
+            reasons = {code: text for code, text in reasons.items() if text}
+            if not reasons:
+                continue
+            entries = list(model.objects.filter(report=locked, **{f"{code_field}__in": reasons})
+                           .select_related(code_field.split("__")[0]))
+            found = {getattr(entry, code_field.split("__")[0]).code: entry for entry in entries}
+            unknown = sorted(set(reasons) - set(found))
+            if unknown:
+                raise ReportError(_("Không có mục %(codes)s trong báo cáo này.") % {"codes": ", ".join(unknown)})
+            for code, entry in found.items():
+                entry.return_reason = reasons[code]
+                lines.append(f"{code}: {reasons[code]}")
+            bulk_update_with_history(entries, model, ["return_reason"], default_user=user)
+        if not reason and not lines:
+            raise ReportError(_("Vui lòng nêu lý do trả lại (cho cả báo cáo hoặc cho từng mục)."))
+        locked.status = Status.RETURNED
+        locked.return_reason = reason
+        _record(locked, user=user, action=Action.RETURNED, reason="\n".join([reason, *lines]).strip(),
+                fields=["status", "return_reason"])
+    return _sync_caller(report, locked)
+
+
+def report_reopen(*, report: AgencyReport, user, reason: str) -> AgencyReport:
+    """Staff reopen an approved report (only with a reason): it is a draft again and its values stop
+    counting until it is approved again (report_reopened tells the progress layer)."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = _locked(report)
+        if not report_permissions(user, locked).can_reopen:
+            raise _refuse(locked, _("mở lại báo cáo"))
+        if not reason:
+            raise ReportError(_("Vui lòng nêu lý do mở lại báo cáo đã duyệt."))
+        locked.status = Status.DRAFT
+        locked.reopened_reason = reason
+        locked.approved_at = None
+        locked.approved_by = None
+        _record(locked, user=user, action=Action.REOPENED, reason=reason,
+                fields=["status", "reopened_reason", "approved_at", "approved_by"])
+        report_reopened.send(sender=AgencyReport, report_id=locked.pk, indicator_ids=_touched_indicator_ids(locked))
+    return _sync_caller(report, locked)
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def _detect_attachment_type(uploaded_file: UploadedFile) -> str | None:
+    """The real type by content (never by name): pdf, docx, xlsx, jpg, png, or None."""
+    uploaded_file.seek(0)
+    head = uploaded_file.read(8192)
+    kind = filetype.guess(head)
+    extension = kind.extension if kind else None
+    if extension in {"zip", "docx", "xlsx"}:
+        uploaded_file.seek(0)
+        try:
+            with zipfile.ZipFile(io.BytesIO(uploaded_file.read())) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        if "word/document.xml" in names:
+            extension = "docx"
+        elif "xl/workbook.xml" in names:
+            extension = "xlsx"
+        else:
+            return None
+    uploaded_file.seek(0)
+    return extension if extension in ATTACHMENT_TYPES else None
+
+
+def attachment_add(*, report: AgencyReport, user, uploaded_file: UploadedFile) -> Attachment:
+    """Attach a PDF, DOCX, XLSX, JPG or PNG (≤ 20 MB, type checked by content) to a report being written."""
+    permissions = report_permissions(user, report)
+    if not (permissions.can_edit or permissions.can_enter_on_behalf):
+        raise _refuse(report, _("đính kèm tệp"))
+    if uploaded_file.size > ATTACHMENT_MAX_BYTES:
+        raise ReportError(_("Tệp “%(name)s” lớn hơn 20 MB.") % {"name": uploaded_file.name})
+    extension = _detect_attachment_type(uploaded_file)
+    if extension is None:
+        raise ReportError(_("Tệp “%(name)s” không phải PDF, DOCX, XLSX, JPG hoặc PNG (kiểm tra theo nội dung tệp).")
+                          % {"name": uploaded_file.name})
+    original_name = (uploaded_file.name or "tep").rsplit("/", 1)[-1][:255]
+    with transaction.atomic():
+        attachment = Attachment(report=report, original_name=original_name,
+                                content_type=ATTACHMENT_TYPES[extension], size=uploaded_file.size,
+                                uploaded_by=user)
+        # The stored name is ours (random-ish, right extension); the user's name is kept for download.
+        attachment.file.save(f"{report.pk}-{timezone.now():%Y%m%d%H%M%S%f}.{extension}", uploaded_file, save=False)
+        stored_name = attachment.file.name
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.storage.delete(stored_name)
+            raise
+    return attachment
+
+
+def attachment_remove(*, attachment: Attachment, user) -> None:
+    permissions = report_permissions(user, attachment.report)
+    if not (permissions.can_edit or permissions.can_enter_on_behalf):
+        raise _refuse(attachment.report, _("xóa tệp đính kèm"))
+    with transaction.atomic():
+        storage, name = attachment.file.storage, attachment.file.name
+        attachment.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def _reminder_windows(today: dt.date) -> list[tuple[str, Q]]:
+    """Which reminder is due for a report whose period is due on `due_on`, as database conditions."""
+    day = dt.timedelta
+    return [
+        (ReminderLog.Kind.DUE_IN_7_DAYS, Q(period__due_on__gt=today + day(3), period__due_on__lte=today + day(7))),
+        (ReminderLog.Kind.DUE_IN_3_DAYS, Q(period__due_on__gt=today, period__due_on__lte=today + day(3))),
+        (ReminderLog.Kind.OVERDUE, Q(period__due_on__lte=today,
+                                     period__due_on__gt=today - day(HEAD_ESCALATION_DAYS))),
+        (ReminderLog.Kind.OVERDUE_HEAD, Q(period__due_on__lte=today - day(HEAD_ESCALATION_DAYS),
+                                          period__due_on__gt=today - day(REMINDER_HORIZON_DAYS))),
+    ]
+
+
+def _reminder_message(report: AgencyReport, kind: str, recipients: list[str], today: dt.date) -> EmailMessage:
+    period, due = report.period, report.period.due_on.strftime("%d/%m/%Y")
+    facts = {"period": period.label, "plan": report.plan.title, "agency": report.agency.name, "due": due,
+             "days": period.days_left(today)}
+    if kind in (ReminderLog.Kind.DUE_IN_7_DAYS, ReminderLog.Kind.DUE_IN_3_DAYS):
+        subject = _("[Chỉ tiêu] Còn %(days)s ngày đến hạn báo cáo %(period)s") % facts
+        opening = _("Báo cáo %(period)s của %(agency)s về kế hoạch “%(plan)s” cần gửi trước ngày %(due)s "
+                    "(còn %(days)s ngày).") % facts
+    else:
+        subject = _("[Chỉ tiêu] Báo cáo %(period)s đã quá hạn") % facts
+        opening = _("Báo cáo %(period)s của %(agency)s về kế hoạch “%(plan)s” đã quá hạn nộp (trước ngày "
+                    "%(due)s) mà chưa được gửi đến Sở Khoa học và Công nghệ.") % facts
+    body = "\n\n".join([
+        _("Kính gửi đồng chí,"), opening,
+        _("Vui lòng đăng nhập hệ thống Chỉ tiêu, mục Báo cáo, để hoàn thành và gửi báo cáo."),
+        _("Thư này được gửi tự động; vui lòng không trả lời."),
+    ])
+    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
+
+
+def reminders_send(*, today: dt.date | None = None) -> int:
+    """E-mail the reporters of every agency whose report is not yet submitted, 7 and 3 days before the
+    due day and on the day it is missed; then its head. Each (report, kind) is sent exactly once:
+    the ReminderLog row is inserted first (the unique constraint makes the insert a claim) and rolled
+    back if sending fails, so a later run retries. Returns the number of e-mails sent."""
+    today = today or local_today()
+    sent = 0
+    pending = (AgencyReport.objects.not_submitted().filter(plan__status=Plan.Status.ACTIVE)
+               .select_related("period", "plan", "agency"))
+    for kind, window in _reminder_windows(today):
+        role = Role.AGENCY_HEAD if kind == ReminderLog.Kind.OVERDUE_HEAD else Role.REPORTER
+        candidates = list(pending.filter(window).exclude(reminders__kind=kind))
+        addresses: dict[int, list[str]] = defaultdict(list)
+        for agency_id, email in Membership.objects.filter(
+                agency_id__in={report.agency_id for report in candidates}, role=role,
+                user__is_active=True).exclude(user__email="").values_list("agency_id", "user__email").distinct():
+            addresses[agency_id].append(email)
+        for report in candidates:
+            recipients = sorted(addresses.get(report.agency_id, []))
+            if not recipients:
+                continue  # nobody to tell yet: not claimed, so a reporter added later still hears
+            try:
+                with transaction.atomic():
+                    ReminderLog.objects.create(report=report, kind=kind)
+                    _reminder_message(report, kind, recipients, today).send()
+            except IntegrityError:
+                continue  # another worker claimed it
+            except Exception:
+                logger.exception("reminder %s for report %s failed; will retry", kind, report.pk)
+                continue
+            sent += 1
+    return sent
+
+
+def review_digest_send(*, today: dt.date | None = None) -> int:
+    """Once a day, e-mail each province's staff the reports waiting for their review. Returns e-mails sent."""
+    today = today or local_today()
+    waiting = (AgencyReport.objects.awaiting_review().select_related("plan__province", "period", "agency")
+               .order_by("plan__province_id", "plan__title", "period__starts_on", "agency__name"))
+    by_province: dict = defaultdict(list)
+    for report in waiting:
+        by_province[report.plan.province].append(report)
+    sent = 0
+    for province, reports in by_province.items():
+        recipients = sorted(set(staff_of_province(province).exclude(email="").values_list("email", flat=True)))
+        if not recipients:
+            continue
+        lines = [f"- {report.plan.title} · {report.period.label} · {report.agency.name} "
+                 f"({_('gửi lúc')} {timezone.localtime(report.submitted_at):%H:%M %d/%m/%Y})" for report in reports]
+        body = "\n".join([
+            _("Kính gửi Sở Khoa học và Công nghệ,"), "",
+            _("Có %(count)s báo cáo đang chờ duyệt:") % {"count": len(reports)}, "", *lines, "",
+            _("Thư này được gửi tự động mỗi ngày; vui lòng không trả lời."),
+        ])
+        message = EmailMessage(
+            subject=_("[Chỉ tiêu] %(count)s báo cáo chờ duyệt ngày %(day)s")
+            % {"count": len(reports), "day": today.strftime("%d/%m/%Y")},
+            body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
+        try:
+            with transaction.atomic():
+                ReviewDigestLog.objects.create(province=province, day=today)
+                message.send()
+        except IntegrityError:
+            continue
+        except Exception:
+            logger.exception("review digest for province %s failed; will retry", province.pk)
+            continue
+        sent += 1
+    return sent

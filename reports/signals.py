@@ -1,0 +1,11 @@
+"""Notifications from the reports layer to the layers above it (progress).
+
+Sent by `reports.services` after an approval or a reopening, with sender=AgencyReport and the
+kwargs `report_id` and `indicator_ids` (the indicators whose approved values changed). Receivers
+must only enqueue work with `transaction.on_commit`: no business logic in signal handlers.
+"""
+
+from django.dispatch import Signal
+
+report_approved = Signal()
+report_reopened = Signal()
