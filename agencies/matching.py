@@ -1,0 +1,210 @@
+"""The agency directory of a province: turns agency names as officials write them into Agency rows.
+
+Plan tables name agencies in free text: "Sở KH&CN", "Công an Tỉnh", "Các sở, ban, ngành tỉnh; UBND các
+xã, phường; doanh nghiệp viễn thông và các đơn vị liên quan". The directory loads every agency of a
+province once and answers, without further queries:
+
+- `match(name)`: one name → one agency, by its folded full name, short name or aliases; an inactive
+  agency that was merged or renamed answers with its `successor`.
+- `resolve_list(cell)`: a whole cell → the agencies it names, in order, plus what it could not read.
+- `closest(name)`: the full names nearest to an unknown name, for error messages.
+
+Splitting rules for `resolve_list` (why they are this careful): "," and "và" both join agencies and
+appear inside agency names ("Sở Khoa học và Công nghệ", "Sở Văn hóa, Thể thao và Du lịch", "Các sở,
+ban, ngành tỉnh"). So a cell is first cut on ";" and line breaks, which never occur inside a name;
+each piece is then cut on "," and "và" only where every resulting part is a known agency or a vague
+phrase ("các đơn vị liên quan"), preferring the fewest, longest names. A piece that cannot be read
+that way is tried once more at word boundaries (page breaks glue cells together: "Công an tỉnh Sở
+Khoa học và Công nghệ"); if that fails too it is reported whole as unknown.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from agencies.models import Agency, Province
+from agencies.text import fold
+
+__all__ = ["AgencyDirectory", "ResolvedAgencies", "name_key"]
+
+_PUNCTUATION = re.compile(r"[,.;:()\"“”'‘’\-–—/]+")
+_SPACES = re.compile(r"\s+")
+_AMPERSAND = re.compile(r"\s*&\s*")
+# "Các sở, ban, ngành" and "sở, ban, ngành" are the same group; "Đề nghị VNPT" is VNPT.
+_LEADING_NOISE = re.compile(r"^(de nghi |cac )+")
+# Parts of a cell that name no agency: "và các đơn vị liên quan", "các tổ chức, cá nhân có liên quan".
+_VAGUE = re.compile(
+    r"^(va )?(cac )?((co quan|don vi|to chuc|ca nhan|dia phuong|nganh|doanh nghiep|tap the)( va | |$))+"
+    r"(co )?lien quan( khac)?( tren dia ban( tinh)?)?$"
+    r"|^(va )?(cac )?(co quan|don vi|dia phuong|to chuc|ca nhan)( va (cac )?(co quan|don vi|dia phuong|to chuc|ca nhan))*$"
+    r"|^(va )?cac (co quan|don vi) khac$"
+)
+# "Các sở: Y tế; Giáo dục và Đào tạo": every following part is a "Sở …".
+_DEPARTMENTS_PREFIX = re.compile(r"^\s*(các\s+)?sở\s*:\s*", re.IGNORECASE)
+# "Sở Y tế tỉnh Tiền Giang", "Công an tỉnh Đồng Tháp": a province named after an agency.
+_PROVINCE_SUFFIX = re.compile(r"\s+(tỉnh|thành phố|TP\.?)\s+([A-ZĐÂĂÊÔƠƯ][^\s,;]*)(\s+[A-ZĐÂĂÊÔƠƯ][^\s,;]*)*\s*$")
+_PROVINCE_NAME_SUFFIX = re.compile(r"\s+(Đồng Tháp|Tiền Giang)\s*$")
+_JOINERS = re.compile(r"(\s*,\s*|\s+và\s+)", re.IGNORECASE)
+_EDGE_JOINERS = re.compile(r"^(\s*(và|,|;|\.|:)\s*)+|(\s*(và|,|;|\.|:)\s*)+$", re.IGNORECASE)
+
+_KNOWN_COST = 1
+_VAGUE_COST = -1  # below zero so a trailing "và các đơn vị liên quan" is always cut off, even from unknowns
+_UNKNOWN_COST = 100  # one long unknown beats an unknown plus pieces: split only when every part is known
+
+
+def name_key(text: str | None) -> str:
+    """The key an agency name is looked up by: folded, punctuation and a leading "các" removed."""
+    folded = _AMPERSAND.sub("&", fold(text))
+    folded = _PUNCTUATION.sub(" ", folded)
+    folded = _SPACES.sub(" ", folded).strip()
+    return _LEADING_NOISE.sub("", folded)
+
+
+def _is_vague(text: str) -> bool:
+    key = name_key(text)
+    return bool(key) and bool(_VAGUE.match(key))
+
+
+@dataclass
+class ResolvedAgencies:
+    agencies: list[Agency] = field(default_factory=list)  # matched, in order of appearance, no duplicates
+    unknown: list[str] = field(default_factory=list)  # names that matched nothing (after cleanup), in order
+
+
+class AgencyDirectory:
+    def __init__(self, province: Province):
+        self.province = province
+        self._by_id: dict[int, Agency] = {}
+        self._by_key: dict[str, Agency] = {}
+        for agency in Agency.objects.filter(province=province).order_by("-active", "id"):
+            self.add(agency)
+
+    # -- building -------------------------------------------------------------------------------
+    def add(self, agency: Agency) -> None:
+        """Make an agency findable (used after an import creates one). Active agencies win a shared key."""
+        self._by_id[agency.pk] = agency
+        for key in {name_key(n) for n in [agency.name, agency.short_name, *(agency.aliases or [])] if n}:
+            current = self._by_key.get(key)
+            if current is None or (agency.active and not current.active):
+                self._by_key[key] = agency
+
+    # -- single names ---------------------------------------------------------------------------
+    def match(self, name: str) -> Agency | None:
+        agency = self._lookup(name)
+        return self._follow_successor(agency) if agency is not None else None
+
+    def _lookup(self, name: str) -> Agency | None:
+        cleaned = _EDGE_JOINERS.sub("", (name or "").strip())
+        if not cleaned:
+            return None
+        found = self._by_key.get(name_key(cleaned))
+        if found is not None:
+            return found
+        # "… tỉnh Tiền Giang", "… tỉnh Đồng Tháp": the same agency named with its province.
+        for pattern in (_PROVINCE_SUFFIX, _PROVINCE_NAME_SUFFIX):
+            stripped = pattern.sub("", cleaned)
+            if stripped != cleaned:
+                for candidate in (stripped, f"{stripped} tỉnh"):
+                    found = self._by_key.get(name_key(candidate))
+                    if found is not None:
+                        return found
+        return None
+
+    def _follow_successor(self, agency: Agency) -> Agency:
+        seen = {agency.pk}
+        while not agency.active and agency.successor_id and agency.successor_id not in seen:
+            successor = self._by_id.get(agency.successor_id)
+            if successor is None:
+                break
+            seen.add(successor.pk)
+            agency = successor
+        return agency
+
+    def closest(self, name: str, limit: int = 3) -> list[str]:
+        """The full names nearest to `name` (diacritics and case ignored), best first."""
+        key = name_key(name)
+        if not key or not self._by_key:
+            return []
+        choices = {k: k for k in self._by_key}
+        names: list[str] = []
+        for _choice, _score, choice_key in process.extract(key, choices, scorer=fuzz.WRatio, limit=limit * 4):
+            full_name = self._follow_successor(self._by_key[choice_key]).name
+            if full_name not in names:
+                names.append(full_name)
+            if len(names) == limit:
+                break
+        return names
+
+    # -- whole cells ----------------------------------------------------------------------------
+    def resolve_list(self, text: str) -> ResolvedAgencies:
+        result = ResolvedAgencies()
+        departments_listed = False
+        for raw_chunk in re.split(r"[;\n\r]+", text or ""):
+            chunk = raw_chunk.strip()
+            prefix = _DEPARTMENTS_PREFIX.match(chunk)
+            if prefix:
+                departments_listed = True
+                chunk = chunk[prefix.end():]
+            chunk = _EDGE_JOINERS.sub("", chunk).strip()
+            if not chunk:
+                continue
+            if departments_listed and self.match(chunk) is None and self.match(f"Sở {chunk}") is not None:
+                chunk = f"Sở {chunk}"
+            for kind, value in self._read_chunk(chunk):
+                if kind == "agency":
+                    if value not in result.agencies:
+                        result.agencies.append(value)
+                elif value not in result.unknown:
+                    result.unknown.append(value)
+        return result
+
+    def _read_chunk(self, chunk: str) -> list[tuple[str, object]]:
+        pieces = _best_split(_JOINERS.split(chunk), self.match, allow_unknown=True)
+        if all(kind != "unknown" for kind, _ in pieces):
+            return pieces
+        # Page breaks glue neighbouring names with a space only; try word boundaries, all parts known.
+        read: list[tuple[str, object]] = []
+        for kind, value in pieces:
+            if kind != "unknown":
+                read.append((kind, value))
+                continue
+            words = re.split(r"(\s+)", value)
+            by_words = _best_split(words, self.match, allow_unknown=False)
+            read.extend(by_words if by_words else [("unknown", value)])
+        return read
+
+
+def _best_split(tokens: list[str], match, *, allow_unknown: bool) -> list[tuple[str, object]]:
+    """Group alternating [part, joiner, part, …] tokens into the cheapest sequence of names.
+
+    Returns ("agency", Agency) and ("unknown", text) items (vague phrases are dropped), or [] when
+    `allow_unknown` is off and no reading uses known names only.
+    """
+    parts = tokens[0::2]
+    count = len(parts)
+
+    def piece_text(start: int, end: int) -> str:
+        return _EDGE_JOINERS.sub("", "".join(tokens[2 * start: 2 * end - 1])).strip()
+
+    best: list[tuple[float, list[tuple[str, object]]] | None] = [None] * (count + 1)
+    best[0] = (0, [])
+    for end in range(1, count + 1):
+        for start in range(end):
+            if best[start] is None:
+                continue
+            text = piece_text(start, end)
+            if not text:
+                cost, item = 0, None
+            elif (agency := match(text)) is not None:
+                cost, item = _KNOWN_COST, ("agency", agency)
+            elif _is_vague(text):
+                cost, item = _VAGUE_COST, None
+            elif allow_unknown:
+                cost, item = _UNKNOWN_COST, ("unknown", text)
+            else:
+                continue
+            total = best[start][0] + cost
+            if best[end] is None or total < best[end][0]:
+                best[end] = (total, best[start][1] + ([item] if item else []))
+    return best[count][1] if best[count] is not None else []
