@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +96,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Schedules in code (times are Asia/Ho_Chi_Minh). Reports: periods each night, reminders and the staff digest
+# each morning; each reminder is claimed in the database, so a rerun never sends twice.
+CELERY_BEAT_SCHEDULE = {
+    "reports-open-periods": {"task": "reports.tasks.open_periods", "schedule": crontab(hour=0, minute=30)},
+    "reports-send-reminders": {"task": "reports.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
+    "reports-send-review-digest": {"task": "reports.tasks.send_review_digest",
+                                   "schedule": crontab(hour=7, minute=30)},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
