@@ -326,3 +326,23 @@ def users_import(*, province: Province, rows: Sequence[UserRow]) -> list[Provisi
                                full_name=row.full_name, password=password)
             created.append(ProvisionedUser(user=user, password=password))
     return created
+
+
+def demo_user_ensure(*, province: Province, username: str, full_name: str, agency: str | None, role: str | None,
+                     password: str) -> bool:
+    """A demo login (seed_demo): created once, never reset afterwards. Returns whether it was created.
+
+    `agency` None makes a superuser.
+    """
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            return False
+        if agency is None:
+            User.objects.create_superuser(username=username, password=password, email="",
+                                          first_name=full_name)
+            return True
+        found = AgencyDirectory(province).match(agency)
+        if found is None:
+            raise ValidationError(_("Không tìm thấy cơ quan “%(name)s” cho tài khoản demo.") % {"name": agency})
+        user_create(username=username, agency=found, role=role, full_name=full_name, password=password)
+        return True
