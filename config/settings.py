@@ -103,6 +103,9 @@ CELERY_BEAT_SCHEDULE = {
     "reports-send-reminders": {"task": "reports.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
     "reports-send-review-digest": {"task": "reports.tasks.send_review_digest",
                                    "schedule": crontab(hour=7, minute=30)},
+    # Progress: every active plan each night, after the periods open (deadlines move statuses).
+    "progress-recompute-active-plans": {"task": "progress.tasks.recompute_active_plans",
+                                        "schedule": crontab(hour=1, minute=0)},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

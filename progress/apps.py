@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class ProgressConfig(AppConfig):
     name = "progress"
     verbose_name = _("Tiến độ")
+
+    def ready(self) -> None:
+        from reports.models import AgencyReport
+        from reports.signals import report_approved, report_reopened
+
+        report_approved.connect(_enqueue_recompute, sender=AgencyReport, dispatch_uid="progress.on_report_approved")
+        report_reopened.connect(_enqueue_recompute, sender=AgencyReport, dispatch_uid="progress.on_report_reopened")
+
+
+def _enqueue_recompute(sender, *, report_id=None, indicator_ids=None, **kwargs) -> None:
+    """A report's approved values changed: recompute its indicators once the transaction commits."""
+    from progress.tasks import enqueue_recompute
+    from reports.models import AgencyReport
+
+    plan_id = None
+    if not indicator_ids and report_id is not None:
+        plan_id = AgencyReport.objects.filter(pk=report_id).values_list("plan_id", flat=True).first()
+    enqueue_recompute(indicator_ids=indicator_ids, plan_id=plan_id)

@@ -1,0 +1,285 @@
+"""The one write of the progress app: `plan_recompute` turns approved values into snapshots.
+
+Reads are set-based (`progress.selectors`: one SQL query per kind); Python only applies the pure
+rules of `indicators.rules` to each indicator-year; writes are bulk deletes and inserts inside
+one transaction, so a reader sees the previous recompute or the next one, never half of one.
+
+Two recomputes of one plan never run at once: on PostgreSQL a transaction-scoped advisory lock
+(`pg_try_advisory_xact_lock`: held by the database, released by commit, rollback or a dead
+connection, so a crashed worker can never leave it behind); on other databases a cache key added
+with a timeout (Redis in production, locmem in tests). A recompute that finds the lock taken raises
+`RecomputeBusy`; the Celery task retries it a little later, so no change is lost.
+"""
+
+import datetime as dt
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from indicators import rules
+from indicators.models import Baseline, Indicator, Target
+from plans.models import Plan, Section, Task
+from progress.models import AgencyProgress, IndicatorProgress, PlanProgress, SectionProgress, TaskProgress
+from progress.selectors import YearFigures, indicator_year_figures, task_figures
+from reports.models import AgencyReport, local_today
+
+LOCK_NAMESPACE = 5_170_601  # first key of the advisory lock pair: "progress recompute"
+LOCK_TIMEOUT_SECONDS = 15 * 60
+
+
+class RecomputeBusy(Exception):
+    """Another recompute of the same plan is running."""
+
+
+@contextmanager
+def plan_lock(plan_id: int) -> Iterator[None]:
+    """Hold the recompute lock of one plan for the enclosed block (which must be in a transaction on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, plan_id])
+            if not cursor.fetchone()[0]:
+                raise RecomputeBusy(plan_id)
+        yield
+        return
+    key, token = f"progress:recompute:{plan_id}", uuid.uuid4().hex
+    if not cache.add(key, token, timeout=LOCK_TIMEOUT_SECONDS):
+        raise RecomputeBusy(plan_id)
+    try:
+        yield
+    finally:
+        if cache.get(key) == token:
+            cache.delete(key)
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    plan_id: int
+    as_of: dt.date
+    indicators: int
+    indicator_years: int
+    tasks: int
+
+
+def plan_recompute(*, plan: Plan, as_of: dt.date | None = None,
+                   indicator_ids: Iterable[int] | None = None) -> RecomputeResult:
+    """Recompute a plan's snapshots as of a date (default: today in Asia/Ho_Chi_Minh).
+
+    With `indicator_ids`, only those indicators' rows are rebuilt (an approval touched them); tasks,
+    sections, the plan and the agencies are always rolled up again (cheap, and statuses move with time).
+    """
+    as_of = as_of or local_today()
+    ids = None if indicator_ids is None else sorted(set(indicator_ids))
+    with transaction.atomic(), plan_lock(plan.pk):
+        computed_at = timezone.now()
+        stamp = {"plan": plan, "as_of": as_of, "computed_at": computed_at}
+        indicator_rows = _indicator_rows(plan, as_of, ids, stamp)
+        existing = IndicatorProgress.objects.filter(plan=plan)
+        if ids is not None:
+            existing = existing.filter(indicator_id__in=ids)
+        existing.delete()
+        IndicatorProgress.objects.bulk_create(indicator_rows, batch_size=1000)
+        if ids is not None:
+            # Rows of the other indicators keep their values but are judged at the same date.
+            IndicatorProgress.objects.filter(plan=plan).update(as_of=as_of, computed_at=computed_at)
+        task_rows = _task_rows(plan, as_of, stamp)
+        TaskProgress.objects.filter(plan=plan).delete()
+        TaskProgress.objects.bulk_create(task_rows, batch_size=1000)
+        _rollups(plan, as_of, stamp)
+    return RecomputeResult(plan_id=plan.pk, as_of=as_of, indicators=len({r.indicator_id for r in indicator_rows}),
+                           indicator_years=len(indicator_rows), tasks=len(task_rows))
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def _pick_actual(method: str, figures: YearFigures) -> Decimal | None:
+    """The province figure by the indicator's aggregation, from the sums the database computed."""
+    if method == Indicator.Aggregation.LATEST:
+        if figures.newest_value is not None:
+            return figures.newest_value
+        return rules.ratio_percent(figures.newest_numerator, figures.newest_denominator)
+    if method == Indicator.Aggregation.RATIO:
+        return rules.ratio_percent(figures.sum_numerator, figures.sum_denominator)
+    if method == Indicator.Aggregation.MEAN:
+        return figures.mean_value
+    return figures.sum_value
+
+
+def _target_rule(target: Target | None) -> rules.TargetRule | None:
+    if target is None:
+        return None
+    return rules.TargetRule(op=target.op, low=target.low, high=target.high, text=target.text)
+
+
+def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, stamp: dict) -> list[IndicatorProgress]:
+    indicators = Indicator.objects.filter(plan=plan).only(
+        "id", "unit", "value_type", "direction", "aggregation", "cumulative")
+    targets = Target.objects.filter(indicator__plan=plan)
+    baselines = Baseline.objects.filter(indicator__plan=plan)
+    if ids is not None:
+        indicators, targets, baselines = (qs.filter(**{key: ids}) for qs, key in (
+            (indicators, "id__in"), (targets, "indicator_id__in"), (baselines, "indicator_id__in")))
+    targets_by = {(t.indicator_id, t.year): t for t in targets}
+    baselines_by = {b.indicator_id: b for b in baselines}
+    figures_by = {(f.indicator_id, f.year): f for f in
+                  indicator_year_figures(plan_id=plan.pk, as_of=as_of, indicator_ids=ids)}
+    final_year = plan.end_year
+    rows = []
+    for indicator in indicators:
+        decreasing = indicator.direction == Indicator.Direction.DECREASE
+        baseline = baselines_by.get(indicator.pk)
+        base_value = baseline.value if baseline is not None else None
+        base_year = (baseline.year or plan.start_year - 1) if baseline is not None else None
+        final_target = _target_rule(targets_by.get((indicator.pk, final_year)))
+        previous = base_value
+        for year in plan.years:
+            figures = figures_by.get((indicator.pk, year))
+            actual = _pick_actual(indicator.aggregation, figures) if figures else None
+            target = targets_by.get((indicator.pk, year))
+            result = rules.year_status(rules.YearInput(
+                year=year, as_of=as_of, target=_target_rule(target), actual=actual, previous=previous,
+                last_value_on=figures.last_value_on if figures else None,
+                last_order=figures.last_order if figures else 0, cumulative=indicator.cumulative,
+                decreasing=decreasing, milestone_state=figures.milestone_state if figures else "",
+                unit=indicator.unit))
+            course = rules.trajectory(base=base_value, base_year=base_year, current=actual,
+                                      current_year=year if actual is not None else None,
+                                      final_target=final_target, final_year=final_year, decreasing=decreasing)
+            rows.append(IndicatorProgress(
+                indicator_id=indicator.pk, year=year, actual=actual,
+                numerator_sum=figures.sum_numerator if figures else None,
+                denominator_sum=figures.sum_denominator if figures else None,
+                reporting_agencies=figures.agencies if figures else 0, expected=result.expected,
+                status=result.status, explanation=result.explanation, percent_of_target=result.percent_of_target,
+                trajectory=course.trajectory if course else "",
+                trajectory_explanation=course.explanation if course else "",
+                last_value_at=figures.last_value_on if figures else None,
+                milestone_state=figures.milestone_state if figures else "",
+                target_op=target.op if target else "", target_low=target.low if target else None,
+                target_high=target.high if target else None, target_text=target.text if target else "",
+                **stamp))
+            if actual is not None:
+                previous = actual
+    return rows
+
+
+# ---------------------------------------------------------------- tasks
+
+
+def _task_rows(plan: Plan, as_of: dt.date, stamp: dict) -> list[TaskProgress]:
+    figures_by = task_figures(plan_id=plan.pk, as_of=as_of)
+    rows = []
+    for task in Task.objects.filter(plan=plan).only("id", "deadline_kind", "start_date", "due_date"):
+        figures = figures_by.get(task.pk)
+        reported = ""
+        progress = None
+        if figures is not None:
+            progress = figures.mean_progress
+            if figures.completed == figures.agencies:
+                reported = "completed"
+            elif figures.ongoing:
+                reported = "ongoing"
+            elif figures.in_progress or figures.completed:
+                reported = "in_progress"
+        result = rules.task_status(rules.TaskInput(
+            as_of=as_of, deadline_kind=task.deadline_kind, due_date=task.due_date, start_date=task.start_date,
+            reported_status=reported, progress=progress))
+        rows.append(TaskProgress(task_id=task.pk, status=result.status, explanation=result.explanation,
+                                 progress=progress.quantize(Decimal("0.01")) if progress is not None else None,
+                                 due=task.due_date, reporting_agencies=figures.agencies if figures else 0, **stamp))
+    return rows
+
+
+# ---------------------------------------------------------------- roll-ups
+
+
+def _rollups(plan: Plan, as_of: dt.date, stamp: dict) -> None:
+    """Sections, plan and agencies, from the snapshot rows just written (GROUP BY in the database)."""
+    by_section: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    by_plan: dict[int, Counter] = defaultdict(Counter)
+    for row in (IndicatorProgress.objects.filter(plan=plan).order_by()
+                .values("indicator__section_id", "year", "status").annotate(n=Count("id"))):
+        by_plan[row["year"]][row["status"]] += row["n"]
+        if row["indicator__section_id"] is not None:
+            by_section[(row["indicator__section_id"], row["year"])][row["status"]] += row["n"]
+    tasks_by_section: dict[int, Counter] = defaultdict(Counter)
+    plan_tasks: Counter = Counter()
+    for row in (TaskProgress.objects.filter(plan=plan).order_by()
+                .values("task__section_id", "status").annotate(n=Count("id"))):
+        plan_tasks[row["status"]] += row["n"]
+        if row["task__section_id"] is not None:
+            tasks_by_section[row["task__section_id"]][row["status"]] += row["n"]
+
+    # A section counts what lies under it too: add each leaf's counts to its ancestors.
+    parents = dict(Section.objects.filter(plan=plan).values_list("id", "parent_id"))
+    section_totals: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    section_tasks: dict[int, Counter] = defaultdict(Counter)
+    for (section_id, year), counts in by_section.items():
+        for ancestor in _lineage(section_id, parents):
+            section_totals[(ancestor, year)].update(counts)
+    for section_id, counts in tasks_by_section.items():
+        for ancestor in _lineage(section_id, parents):
+            section_tasks[ancestor].update(counts)
+
+    SectionProgress.objects.filter(plan=plan).delete()
+    SectionProgress.objects.bulk_create([
+        SectionProgress(section_id=section_id, year=year, counts=dict(counts),
+                        task_counts=dict(section_tasks.get(section_id, {})),
+                        share_achieved=rules.share_achieved(counts), **stamp)
+        for (section_id, year), counts in section_totals.items()], batch_size=1000)
+    PlanProgress.objects.filter(plan=plan).delete()
+    PlanProgress.objects.bulk_create([
+        PlanProgress(year=year, counts=dict(by_plan.get(year, {})), task_counts=dict(plan_tasks),
+                     share_achieved=rules.share_achieved(by_plan.get(year, {})), **stamp)
+        for year in plan.years])
+    _agency_rollups(plan, as_of, stamp)
+
+
+def _lineage(section_id: int, parents: dict[int, int | None]) -> Iterator[int]:
+    seen = set()
+    node = section_id
+    while node is not None and node not in seen:
+        seen.add(node)
+        yield node
+        node = parents.get(node)
+
+
+def _agency_rollups(plan: Plan, as_of: dt.date, stamp: dict) -> None:
+    indicator_counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    for row in (IndicatorProgress.objects.filter(plan=plan, indicator__lead_agencies__isnull=False).order_by()
+                .values("indicator__lead_agencies", "year", "status").annotate(n=Count("id"))):
+        indicator_counts[(row["indicator__lead_agencies"], row["year"])][row["status"]] += row["n"]
+    task_counts: dict[int, Counter] = defaultdict(Counter)
+    for row in (TaskProgress.objects.filter(plan=plan, task__lead_agencies__isnull=False).order_by()
+                .values("task__lead_agencies", "status").annotate(n=Count("id"))):
+        task_counts[row["task__lead_agencies"]][row["status"]] += row["n"]
+    compliance = {
+        (row["agency_id"], row["period__year"]): row
+        for row in (AgencyReport.objects.filter(plan=plan, period__due_on__lte=as_of).with_compliance(today=as_of)
+                    .order_by().values("agency_id", "period__year")
+                    .annotate(expected=Count("id"), on_time=Count("id", filter=Q(is_on_time=True)),
+                              late=Count("id", filter=Q(is_late=True)),
+                              missing=Count("id", filter=Q(is_missing=True)), returned=Sum("returned_count")))
+    }
+    keys = set(indicator_counts) | set(compliance)
+    keys |= {(agency_id, year) for agency_id in task_counts for year in plan.years}
+    AgencyProgress.objects.filter(plan=plan).delete()
+    rows = []
+    for agency_id, year in sorted(keys):
+        counts = indicator_counts.get((agency_id, year), Counter())
+        facts = compliance.get((agency_id, year), {})
+        rows.append(AgencyProgress(
+            agency_id=agency_id, year=year, indicator_counts=dict(counts),
+            task_counts=dict(task_counts.get(agency_id, {})), share_achieved=rules.share_achieved(counts),
+            reports_expected=facts.get("expected", 0), reports_on_time=facts.get("on_time", 0),
+            reports_late=facts.get("late", 0), reports_missing=facts.get("missing", 0),
+            reports_returned=facts.get("returned") or 0, **stamp))
+    AgencyProgress.objects.bulk_create(rows, batch_size=1000)
