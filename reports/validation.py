@@ -249,7 +249,7 @@ def _validate_task_entry(entry: TaskEntry, item: dict, errors: _Errors, path: tu
                 raise ValueError
             changes["progress"] = int(progress) if progress is not None else None
         except ValueError:
-            errors.add((*path, "progress"), _("Tiến độ là số nguyên từ 0 đến 100 (%%)."))
+            errors.add((*path, "progress"), _("Tiến độ là số nguyên từ 0 đến 100 (%)."))
             failed = True
     for key, field in TASK_TEXT_FIELDS.items():
         if key in item:
