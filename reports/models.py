@@ -198,10 +198,12 @@ class AgencyReportQuerySet(models.QuerySet):
                 Q(first_submitted_at__isnull=True) & Q(period__due_on__gt=today),
                 output_field=models.BooleanField()),
             returned_count=_subquery_count(ReportEvent.objects.filter(action=ReportEvent.Action.RETURNED)),
-            entries_assigned=(_subquery_count(IndicatorEntry.objects.all())
-                              + _subquery_count(TaskEntry.objects.all())),
-            entries_filled=(_subquery_count(IndicatorEntry.objects.filter(indicator_entry_filled_q()))
-                            + _subquery_count(TaskEntry.objects.filter(task_entry_filled_q()))),
+            indicator_entries_assigned=_subquery_count(IndicatorEntry.objects.all()),
+            task_entries_assigned=_subquery_count(TaskEntry.objects.all()),
+            indicator_entries_filled=_subquery_count(IndicatorEntry.objects.filter(indicator_entry_filled_q())),
+            task_entries_filled=_subquery_count(TaskEntry.objects.filter(task_entry_filled_q())),
+            entries_assigned=F("indicator_entries_assigned") + F("task_entries_assigned"),
+            entries_filled=F("indicator_entries_filled") + F("task_entries_filled"),
         )
 
 

@@ -127,6 +127,14 @@ def reports_for_user(user) -> QuerySet[AgencyReport]:
             .select_related("agency", "plan", "period").order_by("period__due_on", "agency__name"))
 
 
+# Summed from the four plain subquery counts: Django prunes a combined annotation (a + b) from the inner
+# query of an aggregate, and SQLite then reads its quoted name as a string.
+_ENTRY_SUMS = {
+    "entries_filled": Sum("indicator_entries_filled") + Sum("task_entries_filled"),
+    "entries_assigned": Sum("indicator_entries_assigned") + Sum("task_entries_assigned"),
+}
+
+
 def compliance_by_agency(*, plan, period=None, today: dt.date | None = None) -> QuerySet:
     """One row per agency: expected, on_time, late, missing, pending, returned, filled, assigned.
 
@@ -144,8 +152,7 @@ def compliance_by_agency(*, plan, period=None, today: dt.date | None = None) -> 
                       missing=Count("pk", filter=Q(is_missing=True)),
                       pending=Count("pk", filter=Q(is_pending=True)),
                       returned=Sum("returned_count"),
-                      entries_filled=Sum("entries_filled"),
-                      entries_assigned=Sum("entries_assigned"))
+                      **_ENTRY_SUMS)
             .order_by("agency__name"))
 
 
@@ -160,8 +167,7 @@ def compliance_totals(*, plan, period=None, today: dt.date | None = None) -> dic
         missing=Count("pk", filter=Q(is_missing=True)),
         pending=Count("pk", filter=Q(is_pending=True)),
         returned=Sum("returned_count"),
-        entries_filled=Sum("entries_filled"),
-        entries_assigned=Sum("entries_assigned"))
+        **_ENTRY_SUMS)
     return {key: value or 0 for key, value in totals.items()}
 
 
