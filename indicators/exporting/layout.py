@@ -1,0 +1,208 @@
+"""A plan's appendices laid out as officials lay them out, independent of the file format.
+
+Each appendix becomes a table: title lines ("PHỤ LỤC I", its title, "(Kèm theo Kế hoạch số …)"), one
+header row, then the rows, with a section row ("I. HẠ TẦNG VIỄN THÔNG - INTERNET", in bold, across the
+table) wherever the section changes. The xlsx and docx writers draw these tables; neither decides
+anything about content.
+
+Every cell is text in the Vietnamese format (16.861 · 5,07 · 30/06/2026), as in the documents: the
+file then reads the same in an Excel of any locale, and imports back unchanged.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from indicators.exporting.data import PlanContents
+from indicators.grammar import format_target
+from indicators.numbers import format_number
+from plans.models import Result, Section
+
+
+@dataclass
+class ExportRow:
+    cells: list[str]
+    is_section: bool = False
+
+
+@dataclass
+class ExportTable:
+    name: str
+    title_lines: list[str]
+    header: list[str]
+    widths: list[int]
+    rows: list[ExportRow] = field(default_factory=list)
+
+
+def _agency_names(agencies) -> str:
+    return "; ".join(agency.name for agency in agencies.all())
+
+
+def _section_label(section: Section) -> str:
+    return f"{section.code}. {section.title}" if section.code else section.title
+
+
+def _with_sections(contents: PlanContents, items, width: int, row_cells) -> list[ExportRow]:
+    rows: list[ExportRow] = []
+    previous: list[int] = []
+    for item in items:
+        chain = contents.section_chain(item.section_id)
+        ids = [section.id for section in chain]
+        common = 0
+        while common < min(len(ids), len(previous)) and ids[common] == previous[common]:
+            common += 1
+        for section in chain[common:]:
+            rows.append(ExportRow([_section_label(section)] + [""] * (width - 1), is_section=True))
+        previous = ids
+        prefix = ".".join(section.code for section in chain if section.code)
+        number = item.code[len(prefix) + 1:] if prefix and item.code.startswith(prefix + ".") else item.code
+        rows.append(ExportRow(row_cells(item, number)))
+    return rows
+
+
+def _indicator_table(contents: PlanContents, items: list, name: str, title_lines: list[str]) -> ExportTable:
+    plan = contents.plan
+    years = list(plan.years)
+    baseline_years = Counter(
+        baseline.year for item in items if (baseline := getattr(item, "baseline", None)) and baseline.year
+    )
+    baseline_year = baseline_years.most_common(1)[0][0] if baseline_years else plan.start_year - 1
+    header = [_("TT"), _("Chỉ tiêu"), _("ĐVT"), _("Hiện trạng năm %(year)s") % {"year": baseline_year},
+              *[_("Năm %(year)s") % {"year": year} for year in years],
+              _("Cơ quan theo dõi, triển khai thực hiện"), _("Cơ quan phối hợp"), _("Ghi chú")]
+
+    def cells(indicator, number: str) -> list[str]:
+        baseline = getattr(indicator, "baseline", None)  # a missing one-to-one raises AttributeError
+        baseline_text = (baseline.text or format_number(baseline.value)) if baseline else ""
+        targets = {target.year: target for target in indicator.targets.all()}
+        target_cells = []
+        for year in years:
+            target = targets.get(year)
+            target_cells.append(
+                (target.text or format_target(target.op, target.low, target.high)) if target else ""
+            )
+        return [number, indicator.name, indicator.unit, baseline_text, *target_cells,
+                _agency_names(indicator.lead_agencies), _agency_names(indicator.coordinating_agencies),
+                indicator.note]
+
+    widths = [6, 45, 10, 14, *[12] * len(years), 24, 30, 24]
+    return ExportTable(name, title_lines, header, widths, _with_sections(contents, items, len(header), cells))
+
+
+def _task_table(contents: PlanContents, items: list, name: str, title_lines: list[str]) -> ExportTable:
+    with_partner = any(task.partner_id for task in items)
+    with_result = any(task.expected_result for task in items)
+    header = [_("STT"), _("Nội dung nhiệm vụ")]
+    widths = [6, 55]
+    if with_partner:
+        header.append(_("Đối tác"))
+        widths.append(16)
+    header += [_("Cơ quan chủ trì"), _("Cơ quan phối hợp"), _("Thời gian thực hiện")]
+    widths += [24, 30, 14]
+    if with_result:
+        header.append(_("Kết quả dự kiến"))
+        widths.append(30)
+    header.append(_("Ghi chú"))
+    widths.append(24)
+
+    def cells(task, number: str) -> list[str]:
+        row = [number, task.content]
+        if with_partner:
+            row.append(task.partner.name if task.partner_id else "")
+        row += [_agency_names(task.lead_agencies), _agency_names(task.coordinating_agencies), task.deadline_text]
+        if with_result:
+            row.append(task.expected_result)
+        return [*row, task.note]
+
+    return ExportTable(name, title_lines, header, widths, _with_sections(contents, items, len(header), cells))
+
+
+def _project_table(contents: PlanContents, items: list, name: str, title_lines: list[str]) -> ExportTable:
+    units = Counter(project.investment_unit for project in items if project.investment_unit)
+    unit = units.most_common(1)[0][0] if units else _("triệu đồng")
+    header = [_("STT"), _("Tên dự án"), _("Chủ đầu tư"), _("Tổng mức đầu tư (%(unit)s)") % {"unit": unit},
+              _("Nguồn vốn"), _("Thời gian thực hiện"), _("Tình trạng"), _("Ghi chú")]
+
+    def cells(project, number: str) -> list[str]:
+        amount = format_number(project.total_investment)
+        if amount and project.investment_unit and project.investment_unit != unit:
+            amount = f"{amount} {project.investment_unit}"
+        if project.start_year and project.end_year and project.start_year != project.end_year:
+            period = f"{project.start_year} - {project.end_year}"
+        else:
+            period = str(project.start_year or project.end_year or "")
+        return [number, project.name, _agency_names(project.investors), amount, project.funding_source, period,
+                project.status, project.note]
+
+    widths = [6, 45, 24, 16, 18, 14, 24, 24]
+    return ExportTable(name, title_lines, header, widths, _with_sections(contents, items, len(header), cells))
+
+
+_RESULT_LABELS = {Result.Status.ACHIEVED: "ĐẠT", Result.Status.NOT_ACHIEVED: "CHƯA ĐẠT"}
+
+
+def _result_table(contents: PlanContents, items: list, name: str, title_lines: list[str]) -> ExportTable:
+    years = sorted({result.year for result in items})
+    year_label = _("Mục tiêu năm %(year)s") % {"year": years[0]} if len(years) == 1 else _("Mục tiêu")
+    header = [_("TT"), year_label, _("Kết quả thực hiện"), _("Đánh giá")]
+    if len(years) > 1:
+        header.insert(1, _("Năm"))
+
+    def cells(result, number: str) -> list[str]:
+        row = [number, result.target_text, result.result_text, _RESULT_LABELS.get(result.status, "")]
+        if len(years) > 1:
+            row.insert(1, str(result.year))
+        return row
+
+    widths = [6, *([8] if len(years) > 1 else []), 45, 55, 12]
+    return ExportTable(name, title_lines, header, widths, _with_sections(contents, items, len(header), cells))
+
+
+_BUILDERS = {
+    "indicators": _indicator_table,
+    "tasks": _task_table,
+    "projects": _project_table,
+    "results": _result_table,
+}
+_DEFAULT_TITLES = {
+    "indicators": gettext_lazy("CHỈ TIÊU"),
+    "tasks": gettext_lazy("NHIỆM VỤ"),
+    "projects": gettext_lazy("DỰ ÁN"),
+    "results": gettext_lazy("KẾT QUẢ THỰC HIỆN"),
+}
+
+
+def _attached_line(contents: PlanContents) -> str:
+    plan = contents.plan
+    number = f" số {plan.number}" if plan.number else ""
+    issued = f" ngày {plan.issued:%d/%m/%Y}" if plan.issued else ""
+    return _("(Kèm theo Kế hoạch%(number)s%(issued)s của Ủy ban nhân dân tỉnh %(province)s)") % {
+        "number": number, "issued": issued, "province": contents.plan.province.name}
+
+
+def plan_tables(contents: PlanContents) -> list[ExportTable]:
+    """The plan's tables in appendix order; items outside any appendix come last, one table per kind."""
+    items_by_kind = {"indicators": contents.indicators, "tasks": contents.tasks,
+                     "projects": contents.projects, "results": contents.results}
+    attached = _attached_line(contents)
+    tables: list[ExportTable] = []
+    for appendix in contents.appendices:
+        for kind, items in items_by_kind.items():
+            own = [item for item in items if item.appendix_id == appendix.id]
+            if not own:
+                continue
+            name = str(appendix)
+            lines = [_("PHỤ LỤC %(number)s") % {"number": appendix.number}]
+            if appendix.title:
+                lines.append(appendix.title.upper())
+            lines.append(attached)
+            tables.append(_BUILDERS[kind](contents, own, name, lines))
+    for kind, items in items_by_kind.items():
+        loose = [item for item in items if item.appendix_id is None]
+        if loose:
+            title = str(_DEFAULT_TITLES[kind])
+            tables.append(_BUILDERS[kind](contents, loose, title.capitalize(), [title, attached]))
+    return tables
+
