@@ -166,3 +166,31 @@ def task_figures(*, plan_id: int, as_of: dt.date) -> dict[int, TaskFigures]:
         rows = cursor.fetchall()
     return {r[0]: TaskFigures(task_id=r[0], agencies=r[1], completed=r[2], in_progress=r[3], ongoing=r[4],
                               mean_progress=_decimal(r[5])) for r in rows}
+
+
+# ---------------------------------------------------------------- reads of the snapshots
+
+
+@dataclass(frozen=True)
+class YearSnapshot:
+    as_of: dt.date | None
+    computed_at: dt.datetime | None
+    indicators: list
+    tasks: list
+    sections: list
+    plan_rollup: object | None
+
+
+def progress_for_year(*, plan, year: int) -> YearSnapshot:
+    """Everything the progress API and pages show for one plan and year: four queries, whatever the size."""
+    from progress.models import IndicatorProgress, PlanProgress, SectionProgress, TaskProgress
+
+    indicators = list(IndicatorProgress.objects.for_plan_year(plan, year))
+    tasks = list(TaskProgress.objects.filter(plan=plan).select_related("task")
+                 .order_by("task__appendix__order", "task__order", "task__code"))
+    sections = list(SectionProgress.objects.filter(plan=plan, year=year).select_related("section")
+                    .order_by("section__appendix__order", "section__order", "section__id"))
+    rollup = PlanProgress.objects.filter(plan=plan, year=year).first()
+    stamp = rollup or (indicators[0] if indicators else None)
+    return YearSnapshot(as_of=stamp.as_of if stamp else None, computed_at=stamp.computed_at if stamp else None,
+                        indicators=indicators, tasks=tasks, sections=sections, plan_rollup=rollup)
