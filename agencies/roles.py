@@ -32,8 +32,10 @@ def user_province(user) -> Province | None:
     """The province a user works in (every membership of a user lies in one province)."""
     if not user.is_authenticated:
         return None
-    membership = Membership.objects.filter(user=user).select_related("agency__province").first()
-    return membership.agency.province if membership else None
+    if not hasattr(user, "_chitieu_province"):  # asked by every admin form field: once per request
+        membership = Membership.objects.filter(user=user).select_related("agency__province").first()
+        user._chitieu_province = membership.agency.province if membership else None
+    return user._chitieu_province
 
 
 def user_agencies(user, *roles: str):

@@ -88,3 +88,24 @@ def other_staff(other_province):
 @pytest.fixture
 def outsider(db):
     return UserFactory(username="outsider")
+
+
+# -- admin access (H1): staff as `user_create` makes them, with is_staff and the "Sở KH&CN" group ------
+
+@pytest.fixture
+def staff_admin(staff, dost):
+    from agencies.services import membership_add
+
+    membership_add(user=staff, agency=dost, role=Role.STAFF)
+    staff.refresh_from_db()
+    return staff
+
+
+@pytest.fixture
+def other_staff_admin(other_staff):
+    from agencies.services import membership_add
+
+    membership = other_staff.memberships.get()
+    membership_add(user=other_staff, agency=membership.agency, role=Role.STAFF)
+    other_staff.refresh_from_db()
+    return other_staff

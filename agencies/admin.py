@@ -1,0 +1,112 @@
+"""Admin for Sở KH&CN staff: Vietnamese, diacritic-insensitive search, and scoped to the staff's province.
+
+`ProvinceScopedAdmin` is shared by the plans and indicators admins: every list, every change page and
+every foreign-key choice (selects and autocompletes alike) is limited to the province of the signed-in
+user, so staff of another province can neither see nor pick this province's rows. Superusers see all.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Membership, Province
+from agencies.roles import user_province
+
+
+def province_path(model) -> str | None:
+    """The lookup from `model` to its Province, or None for models that do not belong to one."""
+    if model is Province:
+        return "pk"
+    names = {f.name for f in model._meta.get_fields()}
+    for field, path in (("province", "province"), ("plan", "plan__province"),
+                        ("indicator", "indicator__plan__province"), ("agency", "agency__province")):
+        if field in names:
+            return path
+    return None
+
+
+def limit_to_province(queryset, request):
+    if request.user.is_superuser:
+        return queryset
+    path = province_path(queryset.model)
+    if path is None:
+        return queryset
+    province = user_province(request.user)
+    if path == "pk":
+        return queryset.filter(pk=province.pk if province else None)
+    return queryset.filter(**{path: province})
+
+
+class ProvinceScopedAdmin(admin.ModelAdmin):
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return limit_to_province(super().get_queryset(request), request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = limit_to_province(field.queryset, request)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = limit_to_province(field.queryset, request)
+        return field
+
+
+class ProvinceScopedInline:
+    """The same limits for inline forms."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = limit_to_province(field.queryset, request)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = limit_to_province(field.queryset, request)
+        return field
+
+
+@admin.register(Province)
+class ProvinceAdmin(ProvinceScopedAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name__unaccent", "code")
+    prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(Agency)
+class AgencyAdmin(ProvinceScopedAdmin):
+    list_display = ("name", "short_name", "kind", "parent", "active", "successor")
+    list_filter = ("kind", "active")
+    search_fields = ("name__unaccent", "short_name__unaccent")
+    autocomplete_fields = ("parent", "successor", "members")
+    list_select_related = ("parent", "successor")
+    fieldsets = (
+        (None, {"fields": ("province", "name", "short_name", "aliases", "kind", "parent", "active", "successor")}),
+        (_("Nhóm cơ quan"), {"fields": ("members",),
+                              "description": _("Chỉ dùng cho nhóm, ví dụ “Các sở, ban, ngành tỉnh”.")}),
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(ProvinceScopedAdmin):
+    list_display = ("user", "agency", "role")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__first_name__unaccent", "agency__name__unaccent")
+    autocomplete_fields = ("agency",)
+    list_select_related = ("user", "agency")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and not request.user.is_superuser:
+            # Users of this province, or not yet placed anywhere; never another province's users.
+            province = user_province(request.user)
+            field.queryset = get_user_model().objects.filter(
+                Q(memberships__agency__province=province) | Q(memberships__isnull=True)).distinct()
+        return field
