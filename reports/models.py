@@ -4,7 +4,6 @@ Writes go through `reports.services`; reads that are reused live on the QuerySet
 """
 
 import datetime as dt
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -353,14 +352,15 @@ class TaskEntry(models.Model):
 
 
 def attachment_storage() -> FileSystemStorage:
-    """Private storage under MEDIA_ROOT: no URL, files are served only through a permission check."""
-    return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "reports", base_url=None)
+    """Private storage: MEDIA_ROOT (outside static files) with no URL, so a file is served only by a view
+    that checks who may see its report. MEDIA_ROOT is read on use, so tests can point it elsewhere."""
+    return FileSystemStorage(base_url=None)
 
 
 class Attachment(models.Model):
     report = models.ForeignKey(AgencyReport, on_delete=models.CASCADE, related_name="attachments",
                                verbose_name=_("báo cáo"))
-    file = models.FileField(_("tệp"), storage=attachment_storage, upload_to="attachments/%Y/%m/", max_length=255)
+    file = models.FileField(_("tệp"), storage=attachment_storage, upload_to="reports/attachments/%Y/%m/", max_length=255)
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
     content_type = models.CharField(_("kiểu tệp"), max_length=120)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
