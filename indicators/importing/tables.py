@@ -27,6 +27,9 @@ class RawTable:
     source: str = ""
     title: str = ""
     merged: set[tuple[int, int]] = field(default_factory=set)
+    # Rows (indices) that follow a page break in the source: only such a row may continue the row
+    # before it (text extractions). Readers of files without page breaks leave it empty.
+    breaks: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if len(self.rows) != len(self.row_numbers):
