@@ -21,3 +21,15 @@ def world(province, agency_a, agency_b):
     i4.save(update_fields=["cumulative"])
     TargetFactory(indicator=i4, year=2026, op=">=", low=20, text="20 doanh nghiệp")
     return world
+
+
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks in-process even when REDIS_URL points to a broker (CI): these tests check what a
+    task does, not the transport; test_worker.py runs the real worker."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

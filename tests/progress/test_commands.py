@@ -15,8 +15,8 @@ def test_sync_with_as_of(world):
     assert IndicatorProgress.objects.filter(plan=world.plan, as_of=dt.date(2026, 4, 1)).count() == 20
 
 
-def test_every_active_plan_through_celery(world):
-    # Without REDIS_URL Celery runs eagerly: the queued task has run when the command returns.
+def test_every_active_plan_through_celery(world, eager_celery):
+    # Eager Celery: the queued task has run when the command returns.
     with time_machine.travel(dt.datetime(2026, 5, 2, 8, tzinfo=VIETNAM), tick=False):
         call_command("recompute_progress")
     assert PlanProgress.objects.get(plan=world.plan, year=2026).as_of == dt.date(2026, 5, 2)
@@ -29,7 +29,7 @@ def test_bad_input_is_explained(world):
         call_command("recompute_progress", "--plan", "khong-co")
 
 
-def test_nightly_task_recomputes_active_plans(world):
+def test_nightly_task_recomputes_active_plans(world, eager_celery):
     from progress.tasks import recompute_active_plans
 
     assert recompute_active_plans.delay().get() == 1

@@ -254,7 +254,8 @@ class TestLock:
             holder.join()
 
 
-def test_approval_recomputes_after_commit(world, agency_a, reporter_a, staff, django_capture_on_commit_callbacks):
+def test_approval_recomputes_after_commit(world, agency_a, reporter_a, staff, django_capture_on_commit_callbacks,
+                                          eager_celery):
     report = world.report(agency_a)
     from reports.services import report_save
 
@@ -265,12 +266,13 @@ def test_approval_recomputes_after_commit(world, agency_a, reporter_a, staff, dj
         report_approve(report=report, user=staff)
     assert len(callbacks) == 1
     assert not IndicatorProgress.objects.exists()  # nothing before the commit
-    callbacks[0]()  # the commit happens: Celery runs eagerly here (no REDIS_URL)
+    callbacks[0]()  # the commit happens; the task runs in-process (eager_celery)
     row = snapshot(world, "I.1")
     assert row.actual == D(60)
 
 
-def test_reopening_recomputes_after_commit(world, agency_a, reporter_a, staff, django_capture_on_commit_callbacks):
+def test_reopening_recomputes_after_commit(world, agency_a, reporter_a, staff, django_capture_on_commit_callbacks,
+                                           eager_celery):
     report = approve_report(world, agency=agency_a, reporter=reporter_a, staff=staff,
                             indicators={"I.1": {"value": "60"}})
     plan_recompute(plan=world.plan)
