@@ -311,7 +311,8 @@ def users_import(*, province: Province, rows: Sequence[UserRow]) -> list[Provisi
         try:
             _check_email(row.email)
         except ValidationError as exc:
-            problems.append(exc.messages[0].rstrip("."))
+            message = exc.messages[0].rstrip(".")
+            problems.append(message[:1].lower() + message[1:])
         if problems:
             errors.append(_("Dòng %(row)d: %(problems)s.") % {"row": row.row_number, "problems": "; ".join(problems)})
         else:

@@ -6,6 +6,7 @@ Roles by code or Vietnamese label. Every bad row is reported with its row number
 """
 
 from pathlib import Path
+from zipfile import BadZipFile
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ REQUIRED = ("username", "agency", "role")
 def read_user_rows(path: Path) -> list[UserRow]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (FileNotFoundError, InvalidFileException, OSError, KeyError, ValueError):
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError):
         raise CommandError(_("Không đọc được tệp Excel “%(path)s”.") % {"path": path}) from None
     rows = workbook.worksheets[0].iter_rows(values_only=True)
     header = next(rows, None) or ()
