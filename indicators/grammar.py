@@ -39,6 +39,7 @@ __all__ = [
     "parse_money",
     "parse_target",
     "parse_year_header",
+    "split_stated_target",
 ]
 
 OPS = (">=", ">", "<=", "<", "=", "range", "maintain", "text")
@@ -184,8 +185,9 @@ def parse_target(text: object, *, direction: str = "increase") -> ParsedTarget:
     match = _RANGE.match(folded)
     if match:
         low, high = number_token_to_decimal(match["low"]), number_token_to_decimal(match["high"])
-        unit = _unit(cleaned, match, "unit2") or _unit(cleaned, match, "unit1")
-        if low is not None and high is not None and _is_unit(fold_keep_length(unit)):
+        second, first = _unit(cleaned, match, "unit2"), _unit(cleaned, match, "unit1")
+        unit = second or first
+        if low is not None and high is not None and None not in (first, second) and _is_unit(fold_keep_length(unit)):
             low, high = min(low, high), max(low, high)
             return ParsedTarget("range", low, high, cleaned, unit)
 
@@ -193,7 +195,7 @@ def parse_target(text: object, *, direction: str = "increase") -> ParsedTarget:
     if match:
         number = number_token_to_decimal(match["num"])
         unit = _unit(cleaned, match, "unit")
-        if number is not None and _is_unit(fold_keep_length(unit)):
+        if number is not None and unit is not None and _is_unit(fold_keep_length(unit)):
             if match["sign"]:
                 number = -number
             op = _matched_op(match, _PREFIXES, "p") or _matched_op(match, _SUFFIX_OPS, "s")
@@ -211,11 +213,19 @@ def _matched_op(match: re.Match, table: list[tuple[str, str]], group_prefix: str
     return None
 
 
-def _unit(cleaned: str, match: re.Match, group: str) -> str:
+def _unit(cleaned: str, match: re.Match, group: str) -> str | None:
+    """The unit after a number, or None when the words after it are not a unit.
+
+    "7. Tỷ trọng kinh tế số" is a numbered line, not seven "Tỷ trọng": a number followed by "." or ")"
+    and words is list numbering.
+    """
     start, end = match.span(group)
     if start < 0:
         return ""
-    return cleaned[start:end].strip(" .;:,")
+    raw = cleaned[start:end]
+    if raw.lstrip()[:1] in {".", ")"} and raw.strip(" .);:,"):
+        return None
+    return raw.strip(" .;:,")
 
 
 def _is_unit(folded_unit: str) -> bool:
@@ -232,6 +242,32 @@ def _with_number(op: str, number: Decimal, text: str, unit: str) -> ParsedTarget
     if op == "=":
         return ParsedTarget(op, number, number, text, unit)
     return ParsedTarget(op, number, None, text, unit)
+
+
+_STATED_AT = re.compile(
+    r"(?::\s*|\s(?=(?:dat|phan dau|toi thieu|it nhat|tren|duoi|toi da|khong qua|khong thap hon|duy tri|"
+    r"≥|>=|>|≤|<=|<)\s*[^\s]))"
+)
+
+
+def split_stated_target(text: object, *, direction: str = "increase") -> tuple[str, ParsedTarget] | None:
+    """A sentence that states a measurable target, split into what is measured and the target.
+
+    "Tỷ lệ phủ sóng 5G trên địa bàn tỉnh đạt trên 95% dân số" → ("Tỷ lệ phủ sóng 5G trên địa bàn tỉnh",
+    op ">" 95, unit "% dân số"); "Tốc độ băng rộng di động: 70 Mbps." → ("Tốc độ băng rộng di động",
+    op ">=" 70, unit "Mbps").
+    The leftmost split whose right side is a numeric target wins; None when there is none.
+    """
+    cleaned = clean_cell(text)
+    folded = fold_keep_length(cleaned)
+    for match in _STATED_AT.finditer(folded):
+        name = cleaned[: match.start()].strip(" :;,.-–")
+        if not name:
+            continue
+        target = parse_target(cleaned[match.end():], direction=direction)
+        if target.is_numeric:
+            return name, target
+    return None
 
 
 _OP_SIGNS = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "=": "= ", "maintain": "Duy trì "}

@@ -13,6 +13,7 @@ from indicators.grammar import (
     parse_money,
     parse_target,
     parse_year_header,
+    split_stated_target,
 )
 from indicators.numbers import ParseError as NumbersParseError
 
@@ -55,6 +56,8 @@ D = Decimal
         ("$\\geq 95\\%$", ">=", 95, None, "%"),
         ("<b>≥ 30%</b>", ">=", 30, None, "%"),
         ("≥ 60%¹⁹", ">=", 60, None, "%"),
+        ("102 xã, phường", ">=", 102, None, "xã, phường"),
+        ("95%.", ">=", 95, None, "%"),
     ],
 )
 def test_parse_target_reads_the_design_grammar(text, op, low, high, unit):
@@ -83,6 +86,8 @@ def test_plain_numbers_follow_the_indicator_direction(text, op):
         "1.016/1.095",
         "Nâng cấp Trung tâm tích hợp dữ liệu tỉnh theo mô hình điện toán đám mây",
         "Các sở, ban, ngành và 102 xã, phường",
+        "7. Tỷ trọng kinh tế số chiếm GRDP.",
+        "3) Hoàn thành hệ thống",
     ],
 )
 def test_sentences_are_text_targets_that_keep_the_cell(text):
@@ -241,3 +246,39 @@ def test_a_formatted_range_parses_back(a, b, unit):
     low, high = min(a, b), max(a, b)
     parsed = parse_target(format_target("range", low, high, unit))
     assert (parsed.op, parsed.low, parsed.high, parsed.unit) == ("range", low, high, unit)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "op", "value", "unit"),
+    [
+        ("Tỷ lệ phủ sóng 5G trên địa bàn tỉnh đạt trên 95% dân số", "Tỷ lệ phủ sóng 5G trên địa bàn tỉnh", ">",
+         95, "% dân số"),
+        # seed 003, "MỤC TIÊU ĐẾN NĂM 2025"
+        ("Tỷ lệ thuê bao băng rộng di động/100 dân: 80%.", "Tỷ lệ thuê bao băng rộng di động/100 dân", ">=", 80,
+         "%"),
+        ("Tỷ lệ dân số trưởng thành có điện thoại thông minh: Trên 95%.",
+         "Tỷ lệ dân số trưởng thành có điện thoại thông minh", ">", 95, "%"),
+        ("Tốc độ băng rộng di động (tốc độ trung bình theo i-Speed): 70 Mbps.",
+         "Tốc độ băng rộng di động (tốc độ trung bình theo i-Speed)", ">=", 70, "Mbps"),
+        ("Tỷ lệ áp, khu phố được phủ băng rộng cố định (cáp quang FTTH): duy trì 100%.",
+         "Tỷ lệ áp, khu phố được phủ băng rộng cố định (cáp quang FTTH)", "maintain", 100, "%"),
+        ("Tỷ lệ hồ sơ trực tuyến tối thiểu 60%", "Tỷ lệ hồ sơ trực tuyến", ">=", 60, "%"),
+    ],
+)
+def test_split_stated_target(sentence, name, op, value, unit):
+    found_name, target = split_stated_target(sentence)
+    assert (found_name, target.op, target.value, target.unit) == (name, op, D(value), unit)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Xây dựng Trung tâm tích hợp dữ liệu mới theo hướng hiện đại", "Hoàn thành", "",
+     "Phát triển hạ tầng kết nối mạng trên địa bàn tỉnh"],
+)
+def test_split_stated_target_without_a_target(sentence):
+    assert split_stated_target(sentence) is None
+
+
+@given(st.text())
+def test_split_stated_target_never_crashes(text):
+    split_stated_target(text)
