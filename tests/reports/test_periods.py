@@ -112,6 +112,6 @@ def test_beat_task_opens_every_active_plan(province, agency_a):
     active = PlanFactory(province=province)
     draft = PlanFactory(province=province, status=Plan.Status.DRAFT)
     with time_machine.travel(dt.datetime(2026, 2, 1, 9, tzinfo=dt.UTC)):
-        assert open_periods.delay().get() == 25
+        assert open_periods.apply().get() == 25
     assert active.periods.count() == 25
     assert draft.periods.count() == 0

@@ -108,5 +108,5 @@ def test_daily_digest_to_staff(world, people, agency_a, mailoutbox, other_staff)
 
 def test_beat_tasks_call_the_services(world, people, mailoutbox):
     with time_machine.travel(dt.datetime(2026, 3, 13, 0, 30, tzinfo=dt.UTC)):  # 07:30 on the 13th in Vietnam
-        assert send_reminders.delay().get() == 2
-        assert send_review_digest.delay().get() == 0
+        assert send_reminders.apply().get() == 2
+        assert send_review_digest.apply().get() == 0
