@@ -355,7 +355,9 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
     previous: LogicalRow | None = None
     previous_cells: list[str] = []
     for line, cells, broke, merged_cols, raw_width in raw_rows:
-        heading = _section_heading(cells, columns, number_col)
+        # A heading row merged across the table (Excel, Word) repeats its text in every cell.
+        unmerged = [c if not (i in merged_cols and i and c == cells[i - 1]) else "" for i, c in enumerate(cells)]
+        heading = _section_heading(unmerged, columns, number_col)
         if heading and kind != COOPERATION or (heading and heading[0] != "plain"):
             open_section(*heading)
             previous = None

@@ -226,6 +226,16 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
     return report
 
 
+_LISTED_COMMUNES = re.compile(r"(?:^|(?<=;))\s*các\s+(?P<kind>phường|xã)\s*:\s*(?P<names>[^;]+)", re.IGNORECASE)
+
+
+def _expand_communes(match: re.Match) -> str:
+    """"Các phường: Mỹ Tho, Cao Lãnh" → "UBND phường Mỹ Tho; UBND phường Cao Lãnh" (as "Các sở: …" does)."""
+    kind = match.group("kind").lower()
+    names = [n.strip(" .") for n in re.split(r",|\s+và\s+", match.group("names")) if n.strip(" .")]
+    return "; ".join(f"UBND {kind} {name}" for name in names)
+
+
 _GLUE = re.compile(r"\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\s]*)")
 
 
@@ -242,6 +252,7 @@ class _AgencyResolver:
         self.created: dict[str, Agency] = {}
 
     def _resolve_text(self, text: str) -> tuple[list, list[str]]:
+        text = _LISTED_COMMUNES.sub(_expand_communes, text)
         resolved = self.directory.resolve_list(text)
         agencies, unknown = list(resolved.agencies), []
         for name in resolved.unknown:
@@ -287,7 +298,7 @@ class _AgencyResolver:
                     self.names(partner, issue)
         if self.unknown and not self.create:
             for name, issue in self.unknown.values():
-                closest = ", ".join(f"“{a.name}”" for a in self.directory.closest(name, limit=3)) or _("(không có)")
+                closest = ", ".join(f"“{n}”" for n in self.directory.closest(name, limit=3)) or _("(không có)")
                 self.errors.append(Issue(_("Không tìm thấy cơ quan “{name}”. Gần nhất: {closest}. Thêm cơ quan "
                                            "(hoặc tên gọi khác) rồi nhập lại, hoặc dùng --create-agencies.").format(
                     name=name, closest=closest), issue.line, issue.where))
