@@ -1,9 +1,443 @@
-from django.shortcuts import render
+"""The reporting screens: the agency inbox and report form, the staff review, compliance, Excel and files.
 
-from agencies.roles import Role, role_required, user_agencies
+Views only translate HTTP into calls: who may do what is `reports.selectors.report_permissions`, the
+rules are `reports.validation`, every write is a `reports.services` function. A report the user may
+not see is a 404 (never 403: that would confirm it exists).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.roles import Role, role_required
+from reports import excel
+from reports.forms import (
+    NARRATIVE_LABELS,
+    AttachmentForm,
+    ComplianceFilterForm,
+    ExcelUploadForm,
+    ReasonForm,
+    ReportDataForm,
+    ReviewFilterForm,
+)
+from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry
+from reports.selectors import (
+    attachment_readable_by,
+    completeness,
+    compliance_by_agency,
+    compliance_totals,
+    report_permissions,
+)
+from reports.selectors_ui import (
+    history_changes,
+    inbox_reports,
+    period_codes,
+    report_entries,
+    report_for_page,
+    report_page_data,
+    review_queue,
+    review_scope,
+)
+from reports.services import (
+    ReportDataInvalid,
+    ReportError,
+    ReportVersionConflict,
+    attachment_add,
+    attachment_remove,
+    report_approve,
+    report_confirm,
+    report_reopen,
+    report_return,
+    report_save,
+    report_submit,
+)
+
+EXCEL_SESSION_KEY = "reports-excel-upload-%s"
+
+
+def _report_or_404(request, pk: int):
+    """The report and what the user may do with it; 404 for anyone who may not see it."""
+    try:
+        report = report_for_page(AgencyReport.objects.visible_to(request.user), pk)
+    except AgencyReport.DoesNotExist:
+        raise Http404 from None
+    permissions = report_permissions(request.user, report)
+    if not permissions.can_view:
+        raise Http404
+    return report, permissions
+
+
+def _report_url(report: AgencyReport, **query) -> str:
+    url = reverse("reports:report", args=[report.pk])
+    if query:
+        url += "?" + "&".join(f"{key}={value}" for key, value in query.items())
+    return url
+
+
+def _back(request, report: AgencyReport) -> HttpResponseRedirect:
+    """Back where a review action came from (the queue or the report), never to another site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return redirect(_report_url(report))
+
+
+# ---------------------------------------------------------------- agency screens
 
 
 @role_required(Role.REPORTER, Role.AGENCY_HEAD)
 def inbox(request):
-    agencies = user_agencies(request.user, Role.REPORTER, Role.AGENCY_HEAD)
-    return render(request, "reports/inbox.html", {"agencies": agencies})
+    to_send, others = inbox_reports(request.user)
+    return render(request, "reports/inbox.html", {"to_send": to_send, "others": others})
+
+
+@login_required
+def report_page(request, pk: int):
+    """One report: the form for the agency while it is a draft (or returned), read-only otherwise;
+    staff see the review actions. Staff type in an agency's paper report with ?nhap-thay=1."""
+    report, permissions = _report_or_404(request, pk)
+    on_behalf = request.GET.get("nhap-thay") == "1" and permissions.can_enter_on_behalf
+    if request.method == "POST":
+        return _report_post(request, report, permissions, on_behalf=on_behalf)
+    if permissions.can_edit or on_behalf:
+        return _render_form(request, report, permissions, on_behalf=on_behalf,
+                            just_saved=request.GET.get("luu") == str(report.version))
+    return _render_detail(request, report, permissions)
+
+
+def _bound_form(report: AgencyReport, page: dict, data=None) -> ReportDataForm:
+    return ReportDataForm(report, page["indicator_entries"], page["task_entries"], targets=page["targets"],
+                          previous=page["previous"], data=data)
+
+
+def _render_form(request, report, permissions, *, on_behalf: bool, form: ReportDataForm | None = None,
+                 page: dict | None = None, version: int | None = None, just_saved: bool = False,
+                 status: int = 200):
+    page = page or report_page_data(report)
+    form = form or _bound_form(report, page)
+    return render(request, "reports/report_form.html", {
+        "report": report, "period": report.period, "permissions": permissions, "form": form, "page": page,
+        "version": version or report.version, "on_behalf": on_behalf, "just_saved": just_saved,
+        "narrative_labels": NARRATIVE_LABELS, "attachment_form": AttachmentForm(),
+        "excel_form": ExcelUploadForm(), "history": history_changes(report),
+        "milestone_choices": IndicatorEntry.MilestoneState.choices, "task_choices": TaskEntry.Status.choices,
+    }, status=status)
+
+
+def _report_post(request, report, permissions, *, on_behalf: bool):
+    if not (permissions.can_edit or on_behalf):
+        messages.error(request, _("Báo cáo này không thể sửa: đã gửi, đã duyệt hoặc bạn không có quyền."))
+        return redirect(_report_url(report))
+    action = request.POST.get("action", "save")
+    page = report_page_data(report)
+    form = _bound_form(report, page, data=request.POST)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        report_save(report=report, user=request.user, data=form.to_data(), version=version, on_behalf=on_behalf)
+    except ReportVersionConflict as conflict:
+        fresh = report_for_page(AgencyReport.objects.all(), report.pk)
+        indicator_now, task_now = report_entries(fresh)
+        form.mark_conflicts(fresh, indicator_now, task_now)
+        messages.error(request, _(
+            "Báo cáo vừa được người khác lưu trong lúc bạn đang sửa. Dữ liệu bạn nhập vẫn còn nguyên trên trang; "
+            "ô nào khác với bản vừa lưu có ghi chú “Bản đã lưu” bên cạnh. Kiểm tra rồi bấm “Lưu nháp” lần nữa "
+            "để lưu dữ liệu của bạn."))
+        # The next save is deliberate: it carries the version the user has now seen.
+        return _render_form(request, fresh, report_permissions(request.user, fresh), on_behalf=on_behalf,
+                            form=form, page=page, version=conflict.current_version, status=409)
+    except ReportDataInvalid as invalid:
+        form.add_errors(invalid.errors)
+        messages.error(request, _("Chưa lưu được: %(count)s ô cần sửa (xem ghi chú màu đỏ bên cạnh từng ô). "
+                                  "Dữ liệu bạn nhập vẫn còn trên trang.") % {"count": form.error_count})
+        return _render_form(request, report, permissions, on_behalf=on_behalf, form=form, page=page,
+                            version=version, status=400)
+    except ReportError as error:
+        messages.error(request, error.message)
+        return _render_form(request, report, permissions, on_behalf=on_behalf, form=form, page=page,
+                            version=version, status=403)
+
+    if action != "submit":
+        messages.success(request, _("Đã lưu nháp lúc %(time)s.") % {"time": f"{timezone.localtime():%H:%M}"})
+        query = {"luu": report.version, **({"nhap-thay": 1} if on_behalf else {})}
+        return redirect(_report_url(report, **query))
+    try:
+        report_submit(report=report, user=request.user)
+    except ReportError as error:
+        messages.error(request, _("Đã lưu nháp nhưng chưa gửi được: %(reason)s") % {"reason": error.message})
+        return redirect(_report_url(report, luu=report.version))
+    if report.status == AgencyReport.Status.AWAITING_CONFIRMATION:
+        messages.success(request, _("Đã gửi báo cáo cho lãnh đạo đơn vị xác nhận."))
+    else:
+        messages.success(request, _("Đã gửi báo cáo đến Sở Khoa học và Công nghệ lúc %(time)s.")
+                         % {"time": f"{timezone.localtime(report.submitted_at):%H:%M %d/%m/%Y}"})
+    return redirect(_report_url(report, luu=report.version))
+
+
+def _render_detail(request, report, permissions, status: int = 200):
+    page = report_page_data(report)
+    form = ReportDataForm(report, page["indicator_entries"], page["task_entries"], targets=page["targets"],
+                          previous=page["previous"], prefill=False)
+    return render(request, "reports/report_detail.html", {
+        "report": report, "period": report.period, "permissions": permissions, "form": form, "page": page,
+        "narrative_labels": NARRATIVE_LABELS, "history": history_changes(report),
+        "events": report.events.select_related("actor").order_by("-at", "-pk"),
+        "reason_form": ReasonForm(), "next": request.GET.get("next", ""),
+    }, status=status)
+
+
+# ---------------------------------------------------------------- workflow actions
+
+
+def _act(request, pk: int, action) -> HttpResponseRedirect:
+    report, _permissions = _report_or_404(request, pk)
+    try:
+        message = action(report)
+    except ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, message)
+    return _back(request, report)
+
+
+@require_POST
+@login_required
+def report_approve_view(request, pk: int):
+    def approve(report):
+        report_approve(report=report, user=request.user)
+        return _("Đã duyệt báo cáo %(period)s của %(agency)s.") % {"period": report.period.label,
+                                                                  "agency": report.agency.name}
+    return _act(request, pk, approve)
+
+
+@require_POST
+@login_required
+def report_return_view(request, pk: int):
+    def send_back(report):
+        entry_reasons = {"indicator_entries": {}, "task_entries": {}}
+        for entry in report.indicator_entries.select_related("indicator"):
+            entry_reasons["indicator_entries"][entry.indicator.code] = request.POST.get(f"reason-i{entry.pk}", "")
+        for entry in report.task_entries.select_related("task"):
+            entry_reasons["task_entries"][entry.task.code] = request.POST.get(f"reason-t{entry.pk}", "")
+        report_return(report=report, user=request.user, reason=request.POST.get("reason", ""),
+                      entry_reasons=entry_reasons)
+        return _("Đã trả lại báo cáo cho %(agency)s.") % {"agency": report.agency.name}
+    return _act(request, pk, send_back)
+
+
+@require_POST
+@login_required
+def report_reopen_view(request, pk: int):
+    def reopen(report):
+        report_reopen(report=report, user=request.user, reason=request.POST.get("reason", ""))
+        return _("Đã mở lại báo cáo; đơn vị có thể sửa và gửi lại.")
+    return _act(request, pk, reopen)
+
+
+@require_POST
+@login_required
+def report_confirm_view(request, pk: int):
+    def confirm(report):
+        report_confirm(report=report, user=request.user)
+        return _("Đã xác nhận và gửi báo cáo đến Sở Khoa học và Công nghệ.")
+    return _act(request, pk, confirm)
+
+
+# ---------------------------------------------------------------- staff screens
+
+
+@role_required(Role.STAFF)
+def review_queue_view(request):
+    plans, _reports = review_scope(request.user)
+    plans = plans.order_by("-start_year", "title")
+    # Default: what waits for review. "?status=" (empty) shows every status.
+    query = request.GET.copy()
+    if "status" not in query:
+        query["status"] = AgencyReport.Status.SUBMITTED
+    filters = ReviewFilterForm(query, plans=plans, periods=period_codes(plans))
+    filters.is_valid()
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    reports = list(review_queue(request.user, plan_code=chosen.get("plan", ""),
+                                period_code=chosen.get("period", ""), status=chosen.get("status", ""))[:500])
+    for report in reports:
+        report.completeness = completeness(report.entries_filled, report.entries_assigned)
+    return render(request, "reports/review_queue.html", {
+        "filters": filters, "reports": reports, "here": request.get_full_path()})
+
+
+@require_POST
+@role_required(Role.STAFF)
+def bulk_approve_view(request):
+    _plans, scope = review_scope(request.user)
+    ids = [int(pk) for pk in request.POST.getlist("report") if pk.isdigit()]
+    approved, refused = 0, []
+    for report in scope.filter(pk__in=ids).select_related("agency", "plan", "period").order_by("pk"):
+        try:
+            report_approve(report=report, user=request.user)
+        except ReportError as error:
+            refused.append(f"{report.agency.name}: {error.message}")
+        else:
+            approved += 1
+    if approved:
+        messages.success(request, _("Đã duyệt %(count)s báo cáo.") % {"count": approved})
+    for line in refused:
+        messages.error(request, line)
+    if not ids:
+        messages.error(request, _("Chưa chọn báo cáo nào."))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return redirect("reports:review_queue")
+
+
+@role_required(Role.STAFF)
+def compliance_view(request):
+    plans, _reports = review_scope(request.user)
+    plans = list(plans.order_by("-start_year", "title"))
+    context = {"plans": plans, "rows": [], "totals": None}
+    plan_code = request.GET.get("plan") or (plans[0].code if plans else "")
+    plan = next((plan for plan in plans if plan.code == plan_code), None)
+    if plan is None:
+        if plan_code:
+            raise Http404  # another province's plan, or none at all: do not say which
+        return render(request, "reports/compliance.html", context)
+    periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("-year", "kind", "quarter"))
+    filters = ComplianceFilterForm({"plan": plan.code, "period": request.GET.get("period", "")},
+                                   plans=plans, periods=periods)
+    period = None
+    if filters.is_valid() and filters.cleaned_data["period"]:
+        period = next(p for p in periods if p.code == filters.cleaned_data["period"])
+    rows = list(compliance_by_agency(plan=plan, period=period))
+    for row in rows:
+        row["completeness"] = completeness(row["entries_filled"], row["entries_assigned"])
+    totals = compliance_totals(plan=plan, period=period)
+    totals["completeness"] = completeness(totals["entries_filled"], totals["entries_assigned"])
+    context.update({"plan": plan, "period": period, "filters": filters, "rows": rows, "totals": totals})
+    return render(request, "reports/compliance.html", context)
+
+
+# ---------------------------------------------------------------- attachments
+
+
+@require_POST
+@login_required
+def attachment_upload(request, pk: int):
+    report, _permissions = _report_or_404(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_report_url(report))
+    try:
+        attachment = attachment_add(report=report, user=request.user, uploaded_file=form.cleaned_data["file"])
+    except ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": attachment.original_name})
+    return redirect(_report_url(report) + "#dinh-kem")
+
+
+@require_POST
+@login_required
+def attachment_delete(request, pk: int):
+    attachment = get_object_or_404(Attachment.objects.select_related("report__plan"), pk=pk)
+    if not attachment_readable_by(request.user, attachment):
+        raise Http404
+    try:
+        attachment_remove(attachment=attachment, user=request.user)
+    except ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã xóa tệp “%(name)s”.") % {"name": attachment.original_name})
+    return redirect(_report_url(attachment.report) + "#dinh-kem")
+
+
+@login_required
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(Attachment.objects.select_related("report__plan"), pk=pk)
+    if not attachment_readable_by(request.user, attachment):
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---------------------------------------------------------------- Excel round trip
+
+
+@login_required
+def excel_download(request, pk: int):
+    report, permissions = _report_or_404(request, pk)
+    page = report_page_data(report)
+    content = excel.report_workbook(report, page, prefill=permissions.can_edit)
+    response = FileResponse(content, as_attachment=True, filename=excel.workbook_filename(report),
+                            content_type=excel.XLSX_CONTENT_TYPE)
+    return response
+
+
+@require_POST
+@login_required
+def excel_upload(request, pk: int):
+    """Read the filled workbook, validate it like the form, and show a preview; nothing is saved yet."""
+    report, permissions = _report_or_404(request, pk)
+    if not permissions.can_edit:
+        messages.error(request, _("Báo cáo này không thể sửa: đã gửi, đã duyệt hoặc bạn không có quyền."))
+        return redirect(_report_url(report))
+    form = ExcelUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_report_url(report))
+    try:
+        upload = excel.read_workbook(report, form.cleaned_data["file"])
+    except excel.WorkbookError as error:
+        messages.error(request, error.message)
+        return redirect(_report_url(report))
+    preview = excel.preview(report, upload)
+    if not preview.errors:
+        request.session[EXCEL_SESSION_KEY % report.pk] = {"data": upload.data, "version": report.version}
+    return render(request, "reports/excel_preview.html", {
+        "report": report, "period": report.period, "preview": preview,
+    }, status=400 if preview.errors else 200)
+
+
+@require_POST
+@login_required
+def excel_confirm(request, pk: int):
+    """Save the previewed workbook as a draft through report_save (same validation, same version check)."""
+    report, _permissions = _report_or_404(request, pk)
+    stored = request.session.get(EXCEL_SESSION_KEY % report.pk)
+    if not stored:
+        messages.error(request, _("Không tìm thấy tệp Excel đã xem trước; vui lòng tải tệp lên lại."))
+        return redirect(_report_url(report))
+    try:
+        report_save(report=report, user=request.user, data=stored["data"], version=stored["version"])
+    except ReportVersionConflict:
+        messages.error(request, _("Báo cáo đã được lưu sau khi bạn tải tệp Excel lên; chưa lưu gì từ tệp. "
+                                  "Vui lòng tải báo cáo xuống lại, điền và tải lên lại."))
+    except ReportDataInvalid:
+        messages.error(request, _("Dữ liệu trong tệp không còn hợp lệ với báo cáo; chưa lưu gì. "
+                                  "Vui lòng tải tệp lên lại để xem lỗi."))
+    except ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã lưu nháp từ tệp Excel. Kiểm tra lại rồi bấm “Gửi báo cáo”."))
+        request.session.pop(EXCEL_SESSION_KEY % report.pk, None)
+        return redirect(_report_url(report, luu=report.version))
+    request.session.pop(EXCEL_SESSION_KEY % report.pk, None)
+    return redirect(_report_url(report))

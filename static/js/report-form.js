@@ -1,15 +1,32 @@
 /* Keep a copy of unsaved report input in localStorage so a slow or failed connection loses nothing.
  *
  * The form carries data-draft-key (one key per report) and data-draft-saved="1" when the page is the
- * server's answer to a successful save: only then is the local copy dropped. On load, a copy that
+ * server's answer to a successful save: only then is the local copy dropped (a read-only report page
+ * carries the same marker on a hidden element: nothing is left to restore once a report is sent). On load, a copy that
  * differs from what the server rendered is put back into the fields and a notice says so.
  * The page works without this script: it only adds a safety net.
  */
 (function () {
   "use strict";
-  var form = document.getElementById("report-form");
-  if (!form || !window.localStorage) { return; }
-  var key = form.getAttribute("data-draft-key");
+  var holder = document.querySelector("[data-draft-key]");
+  if (!holder || !window.localStorage) { return; }
+  var key = holder.getAttribute("data-draft-key");
+  var saved = holder.getAttribute("data-draft-saved") === "1";
+  if (saved) {
+    try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+    // The "just saved" marker is in the address (?luu=N): take it out, so that a later reload of this
+    // page with new unsaved input does not drop that input as if it had been saved.
+    if (window.history && window.history.replaceState && window.URLSearchParams) {
+      var params = new URLSearchParams(window.location.search);
+      if (params.has("luu")) {
+        params.delete("luu");
+        var query = params.toString();
+        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+      }
+    }
+  }
+  var form = holder.tagName === "FORM" ? holder : null;
+  if (!form) { return; }
   var notice = document.getElementById("draft-restored");
   var SKIP = { csrfmiddlewaretoken: true, version: true, action: true };
 
@@ -61,7 +78,7 @@
     }
   }
 
-  if (form.getAttribute("data-draft-saved") === "1") { drop(); } else { restore(); }
+  if (!saved) { restore(); }
 
   form.addEventListener("input", store);
   form.addEventListener("change", store);

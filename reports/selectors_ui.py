@@ -1,0 +1,148 @@
+"""Reads the reporting screens need beyond `reports.selectors`: the inbox, the page of one report,
+the review queue. Each is a fixed number of queries whatever the number of rows (asserted in tests)."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from agencies.roles import Role, user_agencies, user_province
+from indicators.models import Target
+from plans.models import Plan
+from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry, local_today
+from reports.selectors import previous_entries, previous_report
+
+Status = AgencyReport.Status
+
+
+def inbox_reports(user, today: dt.date | None = None) -> tuple[list[AgencyReport], list[AgencyReport]]:
+    """The reports of the user's agencies: (still to send, of periods already open; the rest, newest first).
+
+    Each report carries entries_assigned / entries_filled (compliance annotations) and days_left."""
+    today = today or local_today()
+    reports = list(
+        AgencyReport.objects.filter(agency__in=user_agencies(user, Role.REPORTER, Role.AGENCY_HEAD))
+        .filter(period__starts_on__lte=today)
+        .with_compliance(today)
+        .select_related("agency", "plan", "period")
+        .order_by("period__due_on", "plan__title", "agency__name"))
+    to_send, others = [], []
+    for report in reports:
+        report.days_left = report.period.days_left(today)
+        (to_send if report.status in AgencyReport.NOT_SUBMITTED_STATUSES else others).append(report)
+    others.sort(key=lambda report: report.period.due_on, reverse=True)
+    return to_send, others
+
+
+def report_for_page(queryset: QuerySet, pk: int) -> AgencyReport:
+    return queryset.select_related("agency", "plan", "plan__province", "period").get(pk=pk)
+
+
+def report_entries(report: AgencyReport) -> tuple[list[IndicatorEntry], list[TaskEntry]]:
+    indicator_entries = list(report.indicator_entries.select_related("indicator", "indicator__section")
+                             .order_by("indicator__order", "indicator__code"))
+    task_entries = list(report.task_entries.select_related("task", "task__section").order_by("task__order", "task__code"))
+    return indicator_entries, task_entries
+
+
+def year_targets(report: AgencyReport, indicator_entries: list[IndicatorEntry]) -> dict[int, str]:
+    """indicator id → the target text of the report's year, as the plan wrote it ("≥ 90%")."""
+    rows = Target.objects.filter(indicator_id__in=[entry.indicator_id for entry in indicator_entries],
+                                 year=report.period.year).values_list("indicator_id", "text", "op", "low")
+    return {indicator_id: text or f"{op} {low}" for indicator_id, text, op, low in rows}
+
+
+def report_page_data(report: AgencyReport) -> dict:
+    """Everything the report page shows besides the form's inputs: entries, targets, previous period,
+    attachments."""
+    indicator_entries, task_entries = report_entries(report)
+    return {
+        "indicator_entries": indicator_entries,
+        "task_entries": task_entries,
+        "targets": year_targets(report, indicator_entries),
+        "previous": previous_entries(report),
+        "previous_report": previous_report(report),
+        "attachments": list(Attachment.objects.filter(report=report).select_related("uploaded_by")),
+    }
+
+
+def review_scope(user) -> tuple[QuerySet, QuerySet]:
+    """The plans and reports a staff user reviews: its province's (everything for a superuser)."""
+    if user.is_superuser:
+        return Plan.objects.all(), AgencyReport.objects.all()
+    province = user_province(user)
+    return Plan.objects.filter(province=province), AgencyReport.objects.filter(plan__province=province)
+
+
+def review_queue(user, *, plan_code: str = "", period_code: str = "", status: str = "") -> QuerySet:
+    _plans, reports = review_scope(user)
+    if plan_code:
+        reports = reports.filter(plan__code=plan_code)
+    if period_code:
+        reports = reports.filter(period__code=period_code)
+    if status:
+        reports = reports.filter(status=status)
+    return (reports.with_compliance().select_related("agency", "plan", "period")
+            .order_by("period__due_on", "plan__title", "submitted_at", "agency__name"))
+
+
+def period_codes(plans: QuerySet) -> list[str]:
+    codes = ReportingPeriod.objects.filter(plan__in=plans).order_by("-year", "kind", "quarter").values_list(
+        "code", flat=True)
+    return list(dict.fromkeys(codes))  # several plans share "2026-Q1": once in the filter
+
+
+HISTORY_FIELDS = {
+    "report": ("status", "achievements", "shortcomings", "difficulties", "proposals", "return_reason",
+               "reopened_reason", "source_reference"),
+    "indicator": ("value", "numerator", "denominator", "milestone_state", "note", "source", "as_of",
+                  "return_reason"),
+    "task": ("status", "progress", "done", "next_steps", "return_reason"),
+}
+
+
+def _history_value(field, value) -> str:
+    """A recorded value as people read it: the choice's label, 95,5, 31/03/2026."""
+    from indicators.numbers import format_number
+
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, int | float) or value.__class__.__name__ == "Decimal":
+        return format_number(value)
+    return str(value)
+
+
+def history_changes(report: AgencyReport, limit: int = 200) -> list[dict]:
+    """The recorded changes of a report and its entries, newest first, each with its changed fields
+    (field label, before, after). Diffs are taken between consecutive rows already loaded, so the whole
+    history costs three queries (no `prev_record` per row)."""
+    from reports.selectors import report_entry_history
+
+    rows = report_entry_history(report)
+    by_object: dict[tuple[str, int], list] = {}
+    for row in sorted(rows, key=lambda row: (row.history_date, row.history_id)):
+        kind = "indicator" if hasattr(row, "indicator_id") else "task" if hasattr(row, "task_id") else "report"
+        by_object.setdefault((kind, row.id), []).append(row)
+    changes = []
+    for (kind, _object_id), versions in by_object.items():
+        model = versions[0].instance_type
+        before = None
+        for row in versions:
+            fields = []
+            for name in HISTORY_FIELDS[kind]:
+                old, new = (getattr(before, name) if before is not None else None), getattr(row, name)
+                if old != new and not (before is None and new in (None, "")):
+                    field = model._meta.get_field(name)
+                    fields.append({"label": field.verbose_name, "old": _history_value(field, old),
+                                   "new": _history_value(field, new)})
+            if fields:
+                item = (row.indicator.code if kind == "indicator" else row.task.code if kind == "task"
+                        else None)
+                changes.append({"at": row.history_date, "user": row.history_user, "item": item, "kind": kind,
+                                "fields": fields, "order": row.history_id})
+            before = row
+    changes.sort(key=lambda change: (change["at"], change["order"]), reverse=True)
+    return changes[:limit]
