@@ -128,8 +128,11 @@ def periods_open(*, plan: Plan, today: dt.date | None = None) -> int:
                        for year in plan.years for quarter in (1, 2, 3, 4, None)
                        if (calendar := period_calendar(plan=plan, year=year, quarter=quarter))["code"] not in existing]
         ReportingPeriod.objects.bulk_create(new_periods, ignore_conflicts=True)
-        for period in ReportingPeriod.objects.filter(plan=plan).open(today):
-            expected_reports_create(period=period)
+        open_periods = list(ReportingPeriod.objects.filter(plan=plan).open(today))
+        if open_periods:
+            expected_items = _expected_items(plan)  # once per plan, not once per period
+            for period in open_periods:
+                _expected_reports_write(period, *expected_items)
     return len(new_periods)
 
 
@@ -181,37 +184,42 @@ def _reporting_agency_map(agency_ids: set[int], province_id: int) -> dict[int, s
     return {agency_id: reporters(agency_id) for agency_id in agency_ids}
 
 
+def _expected_items(plan: Plan) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(reporting agency id, indicator id) and (reporting agency id, task id) pairs of the plan."""
+    indicator_leads = list(Indicator.lead_agencies.through.objects.filter(indicator__plan=plan)
+                           .values_list("indicator_id", "agency_id"))
+    task_leads = list(Task.lead_agencies.through.objects.filter(task__plan=plan).values_list("task_id", "agency_id"))
+    mapping = _reporting_agency_map({agency for _item, agency in indicator_leads + task_leads}, plan.province_id)
+    return ({(reporter, item) for item, agency in indicator_leads for reporter in mapping[agency]},
+            {(reporter, item) for item, agency in task_leads for reporter in mapping[agency]})
+
+
+def _expected_reports_write(period: ReportingPeriod, indicator_pairs: set, task_pairs: set) -> int:
+    agency_ids = {agency for agency, _item in indicator_pairs | task_pairs}
+    before = AgencyReport.objects.filter(period=period).count()
+    AgencyReport.objects.bulk_create(
+        [AgencyReport(agency_id=agency_id, plan_id=period.plan_id, period=period) for agency_id in sorted(agency_ids)],
+        ignore_conflicts=True)
+    report_ids = dict(AgencyReport.objects.filter(period=period, status__in=AgencyReport.EDITABLE_STATUSES)
+                      .values_list("agency_id", "pk"))
+    IndicatorEntry.objects.bulk_create(
+        [IndicatorEntry(report_id=report_ids[agency], indicator_id=item)
+         for agency, item in sorted(indicator_pairs) if agency in report_ids],
+        ignore_conflicts=True)
+    TaskEntry.objects.bulk_create(
+        [TaskEntry(report_id=report_ids[agency], task_id=item)
+         for agency, item in sorted(task_pairs) if agency in report_ids],
+        ignore_conflicts=True)
+    return AgencyReport.objects.filter(period=period).count() - before
+
+
 def expected_reports_create(*, period: ReportingPeriod) -> int:
     """One report per agency that leads an indicator or a task of the plan, with one entry per item it
     leads. Set-based and idempotent: existing reports and entries are kept, new items are added to
-    reports still being written. Returns the number of reports created."""
-    plan = period.plan
+    reports still being written (never to one under review or approved). Returns the number of reports
+    created."""
     with transaction.atomic():
-        indicator_leads = list(Indicator.lead_agencies.through.objects.filter(indicator__plan=plan)
-                               .values_list("indicator_id", "agency_id"))
-        task_leads = list(Task.lead_agencies.through.objects.filter(task__plan=plan)
-                          .values_list("task_id", "agency_id"))
-        mapping = _reporting_agency_map({agency for _item, agency in indicator_leads + task_leads},
-                                        plan.province_id)
-        indicator_pairs = {(reporter, item) for item, agency in indicator_leads for reporter in mapping[agency]}
-        task_pairs = {(reporter, item) for item, agency in task_leads for reporter in mapping[agency]}
-        agency_ids = {agency for agency, _item in indicator_pairs | task_pairs}
-
-        before = AgencyReport.objects.filter(period=period).count()
-        AgencyReport.objects.bulk_create(
-            [AgencyReport(agency_id=agency_id, plan=plan, period=period) for agency_id in sorted(agency_ids)],
-            ignore_conflicts=True)
-        report_ids = dict(AgencyReport.objects.filter(period=period, status__in=AgencyReport.EDITABLE_STATUSES)
-                          .values_list("agency_id", "pk"))
-        IndicatorEntry.objects.bulk_create(
-            [IndicatorEntry(report_id=report_ids[agency], indicator_id=item)
-             for agency, item in sorted(indicator_pairs) if agency in report_ids],
-            ignore_conflicts=True)
-        TaskEntry.objects.bulk_create(
-            [TaskEntry(report_id=report_ids[agency], task_id=item)
-             for agency, item in sorted(task_pairs) if agency in report_ids],
-            ignore_conflicts=True)
-        return AgencyReport.objects.filter(period=period).count() - before
+        return _expected_reports_write(period, *_expected_items(period.plan))
 
 
 # ---------------------------------------------------------------- the workflow
