@@ -73,7 +73,7 @@ class ReportingPeriod(models.Model):
     class Meta:
         verbose_name = _("kỳ báo cáo")
         verbose_name_plural = _("kỳ báo cáo")
-        ordering = ["plan", "year", "kind", "quarter"]
+        ordering = ["plan", "year", "-kind", "quarter"]  # Q1…Q4, then the annual period
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="period_code_unique_in_plan"),
             models.CheckConstraint(
