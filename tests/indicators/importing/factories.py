@@ -37,6 +37,8 @@ def write_xlsx(path: Path, *, merge_agency: bool = True) -> Path:
     sheet = book.active
     for row in [HEADER, *ROWS]:
         sheet.append(row)
+    # Excel keeps numbers as numbers: the reader must give them back as Vietnamese text.
+    sheet["D3"], sheet["D4"], sheet["D6"], sheet["E4"] = 77, 16861, 5.07, 43863
     if merge_agency:
         sheet["H4"] = None
         sheet.merge_cells("H3:H4")

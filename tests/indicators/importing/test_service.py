@@ -1,0 +1,218 @@
+"""plan_import: dry run, re-import in place, all-or-nothing on bad input, bounded queries, same table in any format."""
+
+import shutil
+from decimal import Decimal
+
+import pytest
+
+from agencies.models import Agency
+from indicators.models import Baseline, Indicator, Target
+from indicators.services import PlanOverrides, plan_import, plan_import_table
+from plans.models import Appendix, Plan, Section, Task
+from tests.indicators.importing import factories
+from tests.indicators.importing.conftest import SEED_000, SEED_002
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Plan, Appendix, Section, Indicator, Baseline, Target, Task, Agency]
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_dry_run_writes_nothing_and_reports_what_it_would_do(directory):
+    before = row_counts()
+    report = plan_import(source=SEED_000, province=directory, dry_run=True)
+    assert report.ok and not report.written
+    assert row_counts() == before
+    assert (report.counts["indicators"].created, report.counts["tasks"].created) == (10, 22)
+    assert report.counts["targets"].created == 47
+    rendered = report.render()
+    assert "CHẠY THỬ (--dry-run): không có gì được ghi vào cơ sở dữ liệu" in rendered
+    assert "[Phụ lục I, dòng 350] chỉ tiêu I.1 (tạo mới): Tỷ lệ phủ sóng di động 5G cho người dân | % dân số" in rendered
+    assert "2026: ≥ 90" in rendered
+    assert "[Phụ lục II, dòng 377] nhiệm vụ I.1 (tạo mới)" in rendered
+
+
+def test_reimport_updates_in_place_and_never_duplicates(directory):
+    first = plan_import(source=SEED_000, province=directory)
+    after_first = row_counts()
+    second = plan_import(source=SEED_000, province=directory)
+    assert second.ok and second.written
+    assert row_counts() == after_first
+    for kind in ("indicators", "tasks", "targets", "sections", "appendices"):
+        counts = second.counts[kind]
+        assert (counts.created, counts.updated, counts.removed) == (0, 0, 0), kind
+    assert second.counts["indicators"].unchanged == 10
+    assert first.plan_code == second.plan_code
+
+
+def test_changed_and_removed_rows_are_reported(directory, tmp_path):
+    plan_import(source=SEED_000, province=directory)
+    text = SEED_000.read_text(encoding="utf-8")
+    changed = text.replace("% dân số\t77\t≥ 90\t95", "% dân số\t77\t≥ 92\t95")
+    changed = "\n".join(line for line in changed.splitlines() if not line.startswith("22\tĐẩy mạnh sử dụng"))
+    edited = tmp_path / SEED_000.name
+    edited.write_text(changed, encoding="utf-8")
+    report = plan_import(source=edited, province=directory)
+    assert report.ok
+    assert report.counts["indicators"].updated == 1
+    assert report.counts["targets"].updated == 1
+    assert report.counts["tasks"].removed == 1
+    assert Target.objects.get(indicator__code="I.1", year=2026).low == Decimal("92")
+    assert not Task.objects.filter(code="VI.22").exists()
+    assert "chỉ tiêu I.1 (cập nhật)" in report.render()
+
+
+@pytest.fixture
+def table_file(tmp_path):
+    def write(rows, name="bang.txt"):
+        return factories.write_text(tmp_path / name, rows)
+
+    return write
+
+
+def import_table(path, directory, **options):
+    return plan_import_table(source=path, plan_code="thu-nghiem", province=directory,
+                             overrides=PlanOverrides(title="Kế hoạch thử nghiệm", start_year=2026, end_year=2028),
+                             **options)
+
+
+def test_table_without_a_recognisable_header(directory, table_file):
+    before = row_counts()
+    report = import_table(table_file([["Cột A", "Cột B"], ["1", "2"]]), directory)
+    assert not report.ok
+    assert "Không nhận ra loại bảng từ dòng tiêu đề: “Cột A | Cột B”" in report.render()
+    assert "KHÔNG NHẬP" in report.render()
+    assert row_counts() == before
+
+
+def test_non_numeric_target_in_a_numeric_column(directory, table_file):
+    rows = [factories.HEADER, factories.ROWS[1][:5] + ["chín lăm", "97"] + factories.ROWS[1][7:]]
+    before = row_counts()
+    report = import_table(table_file(rows), directory)
+    assert not report.ok
+    assert "Mục tiêu năm 2027 “chín lăm” không phải là số" in report.render()
+    assert "dòng 2" in report.render()
+    assert row_counts() == before
+
+
+def test_unknown_agency_is_reported_with_its_closest_matches(directory, table_file):
+    rows = [factories.HEADER, factories.ROWS[1][:7] + ["Sở Khoa học Công nghệ tỉnh", ""]]
+    before = row_counts()
+    report = import_table(table_file(rows), directory)
+    assert not report.ok
+    message = report.render()
+    assert "Không tìm thấy cơ quan “Sở Khoa học Công nghệ tỉnh”. Gần nhất: “Sở Khoa học và Công nghệ”" in message
+    assert row_counts() == before
+    created = import_table(table_file(rows), directory, create_agencies=True)
+    assert created.ok and created.counts["agencies"].created == 1
+    assert Indicator.objects.get(code="1").lead_agencies.get().name == "Sở Khoa học Công nghệ tỉnh"
+
+
+def test_plan_period_that_excludes_the_target_years(directory):
+    before = row_counts()
+    report = plan_import(source=SEED_000, province=directory,
+                         overrides=PlanOverrides(start_year=2026, end_year=2027))
+    assert not report.ok
+    assert "Mục tiêu năm 2028 nằm ngoài thời kỳ kế hoạch 2026–2027" in report.render()
+    assert row_counts() == before
+
+
+def test_document_without_a_period(directory, tmp_path):
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text("Số: 12/KH-UBND\nĐồng Tháp, ngày 1 tháng 2 năm 2026\nKẾ HOẠCH\nVề một việc\n", encoding="utf-8")
+    report = plan_import(source=source, province=directory)
+    assert not report.ok
+    assert "Không xác định được thời kỳ kế hoạch" in report.render()
+
+
+def test_file_over_20_mb(directory, tmp_path):
+    big = tmp_path / "lon.txt"
+    with big.open("wb") as handle:
+        handle.truncate(21 * 1024 * 1024)
+    report = plan_import(source=big, province=directory)
+    assert not report.ok
+    assert "lớn hơn 20 MB" in report.render()
+    assert not Plan.objects.exists()
+
+
+def test_corrupt_xlsx(directory, tmp_path):
+    broken = tmp_path / "hong.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not a workbook")
+    report = import_table(broken, directory)
+    assert not report.ok
+    assert report.errors[0].message  # the reader's Vietnamese message
+    assert not Plan.objects.exists()
+
+
+def snapshot(plan_code: str) -> list[tuple]:
+    rows = []
+    for indicator in Indicator.objects.filter(plan__code=plan_code).order_by("code"):
+        baseline = getattr(indicator, "baseline", None)
+        rows.append((
+            indicator.code, indicator.name, indicator.unit, indicator.value_type,
+            indicator.section.path() if indicator.section else None,
+            baseline.value if baseline else None,
+            [(t.year, t.op, t.low, t.high) for t in indicator.targets.order_by("year")],
+            sorted(indicator.lead_agencies.values_list("name", flat=True)), indicator.note))
+    return rows
+
+
+@pytest.mark.parametrize("writer, suffix", [
+    (factories.write_csv, "csv"), (factories.write_xlsx, "xlsx"), (factories.write_docx, "docx")])
+def test_the_same_table_in_any_format_gives_the_same_result(directory, tmp_path, writer, suffix):
+    text = import_table(factories.write_text(tmp_path / "bang.txt"), directory)
+    assert text.ok, text.render()
+    expected = snapshot("thu-nghiem")
+    assert [row[0] for row in expected] == ["I.1", "I.2", "II.1"]
+    assert expected[1][5] == Decimal("16861") and expected[2][5] == Decimal("5.07")
+    Plan.objects.all().delete()
+    other = import_table(writer(tmp_path / f"bang.{suffix}"), directory)
+    assert other.ok, other.render()
+    assert snapshot("thu-nghiem") == expected
+
+
+def test_query_count_does_not_grow_with_rows(directory, tmp_path, django_assert_max_num_queries):
+    def rows(n):
+        return [factories.HEADER, *([f"{i}", f"Chỉ tiêu số {i}", "%", "5,07", "6", "7", "8", "Sở KH&CN", ""]
+                                    for i in range(1, n + 1))]
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    statements = []
+    for n in (20, 200):
+        Plan.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            report = import_table(factories.write_text(tmp_path / f"bang{n}.txt", rows(n)), directory)
+        assert report.ok, report.render()
+        statements.append([q["sql"] for q in captured.captured_queries])
+    # Only INSERTs may be split into more batches (SQLite's limit on parameters per statement).
+    def not_inserts(sqls):
+        return [sql.split(" ", 1)[0] for sql in sqls if not sql.startswith("INSERT")]
+
+    assert not_inserts(statements[0]) == not_inserts(statements[1])
+    assert len(statements[1]) < 40
+    with django_assert_max_num_queries(60):
+        plan_import(source=SEED_002, province=directory)
+
+
+def test_single_table_into_an_existing_plan_touches_only_its_appendix(directory, tmp_path):
+    plan_import(source=SEED_000, province=directory, plan_code="ha-tang-so")
+    tasks_before = Task.objects.filter(plan__code="ha-tang-so").count()
+    table = factories.write_text(tmp_path / "phu-luc-i.txt")
+    report = plan_import_table(source=table, plan_code="ha-tang-so", province=directory)
+    assert report.ok, report.render()
+    plan = Plan.objects.get(code="ha-tang-so")
+    assert plan.indicators.count() == 3
+    assert (report.counts["indicators"].updated, report.counts["indicators"].removed) == (3, 10 - 3)
+    assert Task.objects.filter(plan=plan).count() == tasks_before
+
+
+def test_copy_of_seed_keeps_its_name_in_the_report(directory, tmp_path):
+    copy = tmp_path / "ban-sao.txt"
+    shutil.copy(SEED_000, copy)
+    report = plan_import(source=copy, province=directory, dry_run=True)
+    assert report.render().startswith("Nhập kế hoạch từ “ban-sao.txt”")
