@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reports.models import AgencyReport
 from reports.selectors import completeness, compliance_by_agency, compliance_totals
@@ -84,3 +86,14 @@ def test_compliance_across_periods_per_agency(world, agency_a):
     row_a = next(row for row in rows if row["agency_id"] == agency_a.pk)
     # periods opened by 2026-03-01: 2026-Q1 and the annual 2026-Y
     assert (row_a["expected"], row_a["missing"], row_a["pending"]) == (2, 2, 0)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(offset_seconds=st.integers(min_value=-3 * 86400, max_value=3 * 86400))
+def test_database_and_python_agree_on_time(report_a, offset_seconds):
+    """Around the deadline, the SQL annotation says "on time" exactly when the instant is before due_at."""
+    moment = report_a.period.due_at + dt.timedelta(seconds=offset_seconds)
+    AgencyReport.objects.filter(pk=report_a.pk).update(first_submitted_at=moment, submitted_at=moment)
+    row = AgencyReport.objects.with_compliance(dt.date(2026, 4, 1)).get(pk=report_a.pk)
+    assert row.is_on_time is (moment < report_a.period.due_at)
+    assert row.is_late is not row.is_on_time
