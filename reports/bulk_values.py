@@ -1,0 +1,485 @@
+"""Bulk indicator values from a spreadsheet, entered by Sở KH&CN on the agencies' behalf.
+
+Provincial departments and outside bodies (Cục Viễn thông, the tax office) send figures for many agencies
+at once, in one of two layouts, told apart by the header row:
+
+- long: one row per agency and indicator — "Cơ quan/Đơn vị", "Mã chỉ tiêu" (or "Chỉ tiêu" by name),
+  "Giá trị" (or "Tử số" and "Mẫu số"), optionally "Ghi chú" and "Nguồn";
+- wide: one row per agency, one column per indicator, the header naming the indicator by code or name
+  (the layout a department usually sends: communes down, indicators across); "Ghi chú" and "Nguồn"
+  columns, when present, apply to every value of their row.
+
+Reading (`read_values_file`, `parse_table`) keeps every cell as the text the user typed; `values_import`
+does everything else: it finds agencies (`agencies.matching.AgencyDirectory`) and indicators (code, then
+folded name, closest matches by RapidFuzz for the error message), checks every value with the same
+`reports.validation.validate_report_data` as the agency form and the API, and only when every row passed
+writes through `reports.services.report_save(on_behalf=True)`, one call per affected report, all in one
+transaction. A value equal to what is stored is "unchanged" and not written, so loading the same file
+twice writes nothing the second time (no duplicate history, no version bump).
+"""
+
+import re
+import tempfile
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rapidfuzz import fuzz, process
+
+from agencies.matching import AgencyDirectory
+from agencies.models import Membership
+from agencies.text import fold
+from indicators.importing.readers import ReadError, read_blocks
+from indicators.importing.tables import RawTable
+from indicators.models import Indicator
+from indicators.numbers import format_number, parse_fraction
+from plans.models import Plan
+from reports.models import AgencyReport, IndicatorEntry, ReportingPeriod
+from reports.services import ReportError, ReportNotAllowed, report_save
+from reports.validation import validate_report_data
+
+SUPPORTED_SUFFIXES = (".xlsx", ".csv", ".tsv")
+HEADER_SEARCH_ROWS = 10  # title lines above the header ("BIỂU TỔNG HỢP …") are skipped
+
+LONG = "long"
+WIDE = "wide"
+
+# Folded header text (punctuation as spaces) → column role.
+_HEADER_ROLES = {
+    "agency": ("co quan don vi", "co quan", "don vi", "ten co quan", "ten don vi", "co quan don vi bao cao",
+               "don vi bao cao", "dia phuong", "xa phuong", "ten xa phuong", "don vi hanh chinh"),
+    "indicator_code": ("ma chi tieu", "ma so chi tieu", "ma"),
+    "indicator_name": ("chi tieu", "ten chi tieu", "noi dung chi tieu"),
+    "value": ("gia tri", "so lieu", "ket qua", "ket qua thuc hien", "gia tri thuc hien"),
+    "numerator": ("tu so",),
+    "denominator": ("mau so",),
+    "note": ("ghi chu", "giai trinh", "ghi chu giai trinh"),
+    "source": ("nguon", "nguon so lieu"),
+    "ignored": ("stt", "tt", "so tt", "so thu tu"),
+}
+_ROLE_BY_HEADER = {header: role for role, headers in _HEADER_ROLES.items() for header in headers}
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+class BulkFileError(Exception):
+    """A file that cannot be read as a table of values; `message` is Vietnamese, for people."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def header_key(text: str) -> str:
+    return _NON_WORD.sub(" ", fold(text)).strip()
+
+
+@dataclass
+class ValueRow:
+    """One value as read from the file, all text as typed. `column` is the indicator's header in a wide sheet."""
+
+    row_number: int
+    agency: str
+    indicator: str
+    value: str = ""
+    numerator: str = ""
+    denominator: str = ""
+    note: str = ""
+    source: str = ""
+    column: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def where(self) -> str:
+        if self.column:
+            return _("Dòng %(row)s, cột “%(column)s”") % {"row": self.row_number, "column": self.column}
+        return _("Dòng %(row)s") % {"row": self.row_number}
+
+    @property
+    def typed(self) -> str:
+        if self.numerator or self.denominator:
+            return f"{self.numerator}/{self.denominator}"
+        return self.value
+
+
+@dataclass
+class ParsedSheet:
+    layout: str
+    rows: list[ValueRow]
+    source_name: str = ""
+
+    @property
+    def layout_label(self) -> str:
+        if self.layout == LONG:
+            return _("mỗi dòng một cơ quan và một chỉ tiêu")
+        return _("mỗi dòng một cơ quan, mỗi cột một chỉ tiêu")
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _find_header(table: RawTable) -> int | None:
+    for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
+        if any(_ROLE_BY_HEADER.get(header_key(cell)) == "agency" for cell in row):
+            return index
+    return None
+
+
+def parse_table(table: RawTable) -> ParsedSheet:
+    """A table's rows as ValueRows, in the layout its header shows. Raises BulkFileError."""
+    header_index = _find_header(table)
+    if header_index is None:
+        raise BulkFileError(_("Không tìm thấy dòng tiêu đề có cột “Cơ quan/Đơn vị” trong %(rows)s dòng đầu của "
+                              "bảng “%(name)s”.") % {"rows": HEADER_SEARCH_ROWS, "name": table.title or table.source})
+    header = table.rows[header_index]
+    roles: dict[str, int] = {}
+    other_columns: list[int] = []
+    for column, cell in enumerate(header):
+        role = _ROLE_BY_HEADER.get(header_key(cell))
+        if role is None or role in roles:
+            if cell.strip() and role is None:
+                other_columns.append(column)
+            continue
+        roles[role] = column
+    has_indicator = "indicator_code" in roles or "indicator_name" in roles
+    has_value = any(role in roles for role in ("value", "numerator", "denominator"))
+    data_rows = list(zip(table.row_numbers[header_index + 1:], table.rows[header_index + 1:], strict=True))
+
+    def cell(row: list[str], role: str) -> str:
+        column = roles.get(role)
+        return row[column].strip() if column is not None and column < len(row) else ""
+
+    rows: list[ValueRow] = []
+    if has_indicator and has_value:
+        for number, row in data_rows:
+            agency = cell(row, "agency")
+            indicator = cell(row, "indicator_code") or cell(row, "indicator_name")
+            values = {name: cell(row, name) for name in ("value", "numerator", "denominator", "note", "source")}
+            if not agency and not indicator and not any(values.values()):
+                continue
+            rows.append(ValueRow(row_number=number, agency=agency, indicator=indicator, **values))
+        return ParsedSheet(layout=LONG, rows=rows, source_name=table.source)
+    if has_indicator or not other_columns:
+        raise BulkFileError(_("Không nhận ra bố cục bảng: cần cột “Mã chỉ tiêu” (hoặc “Chỉ tiêu”) và cột “Giá trị” "
+                              "(hoặc “Tử số”, “Mẫu số”), hoặc mỗi cột một chỉ tiêu với tiêu đề là mã hay tên chỉ tiêu."))
+    for number, row in data_rows:
+        agency = cell(row, "agency")
+        note, source = cell(row, "note"), cell(row, "source")
+        typed = [(column, row[column].strip()) for column in other_columns if column < len(row) and row[column].strip()]
+        if not agency and not typed:
+            continue
+        if not typed:
+            continue  # an agency with nothing to report in this file
+        for column, text in typed:
+            rows.append(ValueRow(row_number=number, agency=agency, indicator=header[column].strip(), value=text,
+                                 note=note, source=source, column=header[column].strip()))
+    return ParsedSheet(layout=WIDE, rows=rows, source_name=table.source)
+
+
+def read_values_file(path: Path) -> ParsedSheet:
+    """The first sheet (or the CSV) with a recognisable header. Raises BulkFileError."""
+    path = Path(path)
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise BulkFileError(_("Chỉ nhận tệp .xlsx hoặc .csv (tệp đã chọn: “%(name)s”).") % {"name": path.name})
+    try:
+        blocks = read_blocks(path)
+    except ReadError as error:
+        raise BulkFileError(error.message) from error
+    tables = [block for block in blocks if isinstance(block, RawTable) and block.rows]
+    first_error = None
+    for table in tables:
+        try:
+            return parse_table(table)
+        except BulkFileError as error:
+            first_error = first_error or error
+    raise first_error or BulkFileError(_("Tệp “%(name)s” không có bảng số liệu.") % {"name": path.name})
+
+
+def read_uploaded_values(uploaded_file) -> ParsedSheet:
+    """An uploaded file (admin) read the same way, through a temporary file with its suffix."""
+    suffix = Path(uploaded_file.name or "").suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise BulkFileError(_("Chỉ nhận tệp .xlsx hoặc .csv (tệp đã chọn: “%(name)s”).") % {"name": uploaded_file.name})
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"upload{suffix}"
+        with path.open("wb") as target:
+            for chunk in uploaded_file.chunks():
+                target.write(chunk)
+        parsed = read_values_file(path)
+    parsed.source_name = uploaded_file.name
+    return parsed
+
+
+# ---------------------------------------------------------------- importing
+
+
+class IndicatorDirectory:
+    """A plan's indicators by code and by folded name, with closest matches for unknown ones."""
+
+    def __init__(self, plan: Plan):
+        self.indicators = list(Indicator.objects.filter(plan=plan).order_by("order", "pk"))
+        self._by_code = {self._code_key(i.code): i for i in self.indicators if i.code}
+        self._by_name = {header_key(i.name): i for i in self.indicators}
+        self._choices = {f"{i.code} {header_key(i.name)}": i for i in self.indicators}
+
+    @staticmethod
+    def _code_key(code: str) -> str:
+        return re.sub(r"\s+", "", code or "").rstrip(".").casefold()
+
+    def match(self, text: str) -> Indicator | None:
+        return self._by_code.get(self._code_key(text)) or self._by_name.get(header_key(text))
+
+    def closest(self, text: str, limit: int = 3) -> list[str]:
+        if not self._choices:
+            return []
+        found = process.extract(header_key(text), self._choices.keys(), scorer=fuzz.WRatio, limit=limit)
+        return [f"{self._choices[key].code} {self._choices[key].name}" for key, _score, _index in found]
+
+
+class RowStatus:
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+    LABELS = {NEW: gettext_lazy("mới"), CHANGED: gettext_lazy("thay đổi"), UNCHANGED: gettext_lazy("không đổi"),
+              ERROR: gettext_lazy("lỗi")}
+
+
+@dataclass
+class RowResult:
+    row: ValueRow
+    agency_name: str = ""
+    indicator_code: str = ""
+    shown_value: str = ""
+    status: str = RowStatus.UNCHANGED
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return str(RowStatus.LABELS[self.status])
+
+    def describe(self) -> str:
+        if self.errors:
+            return f"{self.row.where}: " + _("lỗi: %(errors)s") % {"errors": " ".join(self.errors)}
+        return f"{self.row.where}: {self.agency_name} · {self.indicator_code} = {self.shown_value} ({self.status_label})"
+
+
+@dataclass
+class ImportOutcome:
+    rows: list[RowResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # problems not tied to one row
+    dry_run: bool = True
+    reports_written: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not any(result.errors for result in self.rows)
+
+    @property
+    def error_rows(self) -> list[RowResult]:
+        return [result for result in self.rows if result.errors]
+
+    def count(self, status: str) -> int:
+        return sum(1 for result in self.rows if result.status == status)
+
+    @property
+    def summary(self) -> str:
+        counts = {"new": self.count(RowStatus.NEW), "changed": self.count(RowStatus.CHANGED),
+                  "unchanged": self.count(RowStatus.UNCHANGED), "errors": len(self.error_rows)}
+        if not self.ok:
+            return _("%(errors)s dòng lỗi: chưa ghi gì vào hệ thống. Sửa tệp rồi nhập lại.") % counts
+        if self.dry_run:
+            return _("Kiểm tra xong, không có lỗi: %(new)s giá trị mới, %(changed)s thay đổi, %(unchanged)s không "
+                     "đổi (chưa ghi).") % counts
+        return _("Đã ghi %(new)s giá trị mới, %(changed)s thay đổi, %(unchanged)s không đổi vào %(reports)s báo cáo.") \
+            % {**counts, "reports": self.reports_written}
+
+
+def user_may_import(user, plan: Plan) -> bool:
+    """Only Sở KH&CN staff of the plan's province (or a superuser) enter values on agencies' behalf."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or Membership.objects.filter(
+        user=user, role=Membership.Role.STAFF, agency__province_id=plan.province_id).exists()
+
+
+def _milestone_state(text: str) -> str | None:
+    key = header_key(text)
+    for value, label in IndicatorEntry.MilestoneState.choices:
+        if key in {header_key(value), header_key(str(label))}:
+            return value
+    return None
+
+
+def _entry_item(indicator: Indicator, row: ValueRow) -> tuple[dict, str | None]:
+    """The validation's item for a row, or an error the validation cannot phrase (milestone labels)."""
+    item: dict = {"indicator": indicator.code}
+    if indicator.value_type == Indicator.ValueType.MILESTONE and row.value:
+        state = _milestone_state(row.value)
+        if state is None:
+            return item, _("Chỉ tiêu dạng mốc, lộ trình: ghi một trong %(choices)s (đã ghi “%(text)s”).") % {
+                "choices": ", ".join(f"“{label}”" for label in IndicatorEntry.MilestoneState.labels),
+                "text": row.value}
+        item["milestone_state"] = state
+    elif indicator.aggregation == Indicator.Aggregation.RATIO and row.value and not (row.numerator or row.denominator):
+        # "1.016/1.095" in one cell (the wide layout has no numerator and denominator columns).
+        fraction = parse_fraction(row.value)
+        if fraction is not None:
+            item["numerator"], item["denominator"] = row.value.split("/")
+        else:
+            item["value"] = row.value
+    else:
+        for name in ("value", "numerator", "denominator"):
+            if getattr(row, name):
+                item[name] = getattr(row, name)
+    for name in ("note", "source"):
+        if getattr(row, name):
+            item[name] = getattr(row, name)
+    return item, None
+
+
+def _shown(changes: dict, entry: IndicatorEntry) -> str:
+    state = changes.get("milestone_state", entry.milestone_state)
+    if entry.indicator.value_type == Indicator.ValueType.MILESTONE:
+        return str(IndicatorEntry.MilestoneState(state).label) if state else ""
+    value = changes.get("value", entry.value)
+    numerator = changes.get("numerator", entry.numerator)
+    if numerator is not None and entry.indicator.aggregation == Indicator.Aggregation.RATIO:
+        denominator = changes.get("denominator", entry.denominator)
+        return f"{format_number(numerator)}/{format_number(denominator)} = {format_number(value, 2)}"
+    return format_number(value)
+
+
+def _flatten(errors: dict) -> list[str]:
+    messages: list[str] = []
+    for value in errors.values():
+        messages += _flatten(value) if isinstance(value, dict) else list(value)
+    return messages
+
+
+def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], user, source_reference: str = "",
+                  dry_run: bool = False) -> ImportOutcome:
+    """Check every row, then (unless `dry_run` or any row failed) write all values in one transaction.
+
+    Each row names an agency and an indicator of `plan`; its value lands in that agency's report of
+    `period` through `report_save(on_behalf=True)`, so validation, history and the recompute trigger
+    are those of the agency's own form. `source_reference` ("Công văn số …") is recorded on every report
+    written. All or nothing; idempotent (values already stored are "unchanged" and not written).
+    """
+    if not user_may_import(user, plan):
+        raise ReportNotAllowed(_("Chỉ cán bộ Sở KH&CN của tỉnh có kế hoạch này mới được nhập số liệu thay cơ quan."))
+    if period.plan_id != plan.pk:
+        raise ReportError(_("Kỳ báo cáo %(period)s không thuộc kế hoạch “%(plan)s”.")
+                          % {"period": period.code, "plan": plan.title})
+    source_reference = (source_reference or "").strip()
+    outcome = ImportOutcome(dry_run=dry_run, rows=[RowResult(row=row) for row in rows])
+    if not rows:
+        outcome.errors.append(_("Tệp không có giá trị nào để nhập."))
+        return outcome
+    if len(source_reference) > 255:
+        outcome.errors.append(_("Văn bản nguồn tối đa 255 ký tự."))
+
+    agencies = AgencyDirectory(plan.province)
+    indicators = IndicatorDirectory(plan)
+    reports = {report.agency_id: report for report in
+               AgencyReport.objects.filter(period=period).select_related("agency", "plan", "period")}
+    entries = {(entry.report_id, entry.indicator_id): entry for entry in
+               IndicatorEntry.objects.filter(report__period=period).select_related("indicator")}
+
+    # 1. Who and what each row is about.
+    by_report: dict[int, list[tuple[RowResult, IndicatorEntry, dict]]] = defaultdict(list)
+    seen: dict[tuple[int, int], ValueRow] = {}
+    for result in outcome.rows:
+        row = result.row
+        agency = agencies.match(row.agency) if row.agency else None
+        if agency is None:
+            if not row.agency:
+                result.errors.append(_("Thiếu tên cơ quan."))
+            else:
+                closest = agencies.closest(row.agency)
+                result.errors.append(_("Không tìm thấy cơ quan “%(name)s”.") % {"name": row.agency}
+                                     + (" " + _("Có phải: %(names)s?") % {"names": "; ".join(closest)} if closest else ""))
+        indicator = indicators.match(row.indicator) if row.indicator else None
+        if indicator is None:
+            if not row.indicator:
+                result.errors.append(_("Thiếu mã hoặc tên chỉ tiêu."))
+            else:
+                closest = indicators.closest(row.indicator)
+                result.errors.append(_("Không tìm thấy chỉ tiêu “%(name)s” trong kế hoạch.") % {"name": row.indicator}
+                                     + (" " + _("Có phải: %(names)s?") % {"names": "; ".join(closest)} if closest else ""))
+        if agency is None or indicator is None:
+            continue
+        result.agency_name, result.indicator_code = agency.name, indicator.code
+        report = reports.get(agency.pk)
+        entry = entries.get((report.pk, indicator.pk)) if report is not None else None
+        if entry is None:
+            result.errors.append(_("%(agency)s không được giao báo cáo chỉ tiêu %(code)s trong kỳ %(period)s.")
+                                 % {"agency": agency.name, "code": indicator.code, "period": period.label})
+            continue
+        if (report.pk, indicator.pk) in seen:
+            result.errors.append(_("Trùng với %(where)s (cùng cơ quan và chỉ tiêu).")
+                                 % {"where": seen[(report.pk, indicator.pk)].where})
+            continue
+        seen[(report.pk, indicator.pk)] = row
+        if not (row.value or row.numerator or row.denominator):
+            result.errors.append(_("Chưa có giá trị."))
+            continue
+        item, problem = _entry_item(indicator, row)
+        if problem:
+            result.errors.append(problem)
+            continue
+        by_report[report.pk].append((result, entry, item))
+
+    # 2. The values, by the same validation as the agency's form, report by report.
+    changed_items: dict[int, list[dict]] = defaultdict(list)
+    report_by_id = {report.pk: report for report in reports.values()}
+    for report_id, items in by_report.items():
+        report = report_by_id[report_id]
+        cleaned, errors = validate_report_data(report, {"indicator_entries": [item for _r, _e, item in items]})
+        entry_errors = errors.get("indicator_entries", {})
+        for result, entry, item in items:
+            messages = _flatten(entry_errors.get(entry.indicator.code, {}))
+            if messages:
+                result.errors += messages
+                continue
+            changes = cleaned["indicator_entries"].get(entry.pk, {})
+            result.shown_value = _shown(changes, entry)
+            if all(getattr(entry, name) == value for name, value in changes.items()):
+                result.status = RowStatus.UNCHANGED
+                continue
+            if not report.is_editable:
+                result.errors.append(_("Báo cáo của %(agency)s đang ở trạng thái “%(status)s”: cần trả lại hoặc mở lại "
+                                       "báo cáo trước khi nhập số liệu mới.")
+                                     % {"agency": report.agency.name, "status": report.get_status_display()})
+                continue
+            result.status = RowStatus.NEW if not entry.is_filled else RowStatus.CHANGED
+            changed_items[report_id].append(item)
+        for message in _flatten({key: value for key, value in errors.items() if key != "indicator_entries"}):
+            outcome.errors.append(message)
+
+    for result in outcome.rows:
+        if result.errors:
+            result.status = RowStatus.ERROR
+    if not outcome.ok or dry_run:
+        return outcome
+
+    # 3. All or nothing.
+    try:
+        with transaction.atomic():
+            for report_id, items in changed_items.items():
+                report = report_by_id[report_id]
+                data: dict = {"indicator_entries": items}
+                if source_reference:
+                    data["source_reference"] = source_reference
+                report_save(report=report, user=user, data=data, version=report.version, on_behalf=True)
+                outcome.reports_written += 1
+    except ReportError as error:
+        outcome.reports_written = 0
+        details = _flatten(getattr(error, "errors", {}) or {})
+        outcome.errors.append(" ".join([error.message, *details]))
+    return outcome
