@@ -26,6 +26,10 @@ LONG_ROWS = [
 
 @pytest.fixture
 def commune_world(world, province, agency_b):
+    return add_communes(world, province, agency_b)
+
+
+def add_communes(world, province, agency_b):
     """Adds a second commune and a 5G coverage indicator both communes report (the wide layout's case)."""
     my_an = AgencyFactory(province=province, name="UBND xã Mỹ An", kind=Agency.Kind.COMMUNE)
     coverage = IndicatorFactory(plan=world.plan, code="I.5", order=10, name="Tỷ lệ phủ sóng 5G",
