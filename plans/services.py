@@ -4,15 +4,17 @@ from datetime import date
 
 from django.db import transaction
 
-from agencies.models import Province
+from agencies.models import Agency, Province
 from plans.models import Plan
 
 
 @transaction.atomic
 def plan_upsert(*, province: Province, code: str, title: str, number: str = "", issued: date | None = None,
-                start_year: int, end_year: int, source_document: str = "",
+                start_year: int, end_year: int, source_document: str = "", monitoring_agency: Agency | None = None,
                 dry_run: bool = False) -> tuple[Plan, str, list[str]]:
     """Create the plan `code` or bring it up to date. Returns (plan, "created"|"updated"|"unchanged", fields changed).
+
+    `monitoring_agency` is only a default: it is set on a new plan, or on one that has none, never replaced.
 
     With `dry_run` nothing is saved (a new plan is returned unsaved), so the caller can report what would change.
     """
@@ -21,11 +23,13 @@ def plan_upsert(*, province: Province, code: str, title: str, number: str = "", 
     plan = Plan.objects.select_for_update().filter(code=code).first() if not dry_run else (
         Plan.objects.filter(code=code).first())
     if plan is None:
-        plan = Plan(code=code, status=Plan.Status.ACTIVE, **wanted)
+        plan = Plan(code=code, status=Plan.Status.ACTIVE, monitoring_agency=monitoring_agency, **wanted)
         if not dry_run:
             plan.full_clean(validate_unique=False, validate_constraints=False)
             plan.save()
         return plan, "created", list(wanted)
+    if plan.monitoring_agency_id is None and monitoring_agency is not None:
+        wanted["monitoring_agency_id"] = monitoring_agency.pk
     changed = [name for name, value in wanted.items() if getattr(plan, name) != value]
     for name in changed:
         setattr(plan, name, wanted[name])

@@ -449,6 +449,15 @@ def _join_spilled_notes(rows: list[LogicalRow]) -> None:
 
 
 def _assign_codes(rows: list[LogicalRow]) -> None:
+    """Codes unique in the table and stable across re-imports: the row's own number when the numbering runs
+    through the whole table ("nhiệm vụ 20"), the section path and the number when it restarts per section
+    ("I.1", "II.1"); a number repeated by a merged cell gets a suffix ("I.1.2")."""
+    items = [row for row in rows if not row.is_total]
+    numbers = [row.number for row in items]
+    if items and all(numbers) and len(set(numbers)) == len(numbers):
+        for row in rows:
+            row.code = "TC" if row.is_total else row.number
+        return
     used: dict[str, int] = {}
     ordinal: dict[tuple, int] = {}
     for row in rows:

@@ -359,7 +359,9 @@ class _Writer:
         plan, action, _changed = plan_upsert(
             province=self.province, code=self.code, title=parsed.title, number=parsed.number,
             issued=parsed.issued, start_year=parsed.start_year, end_year=parsed.end_year,
-            source_document=parsed.source, dry_run=self.dry_run)
+            source_document=parsed.source, dry_run=self.dry_run,
+            # Sở KH&CN follows every plan (DESIGN.md): the default monitoring agency.
+            monitoring_agency=self.resolver.directory.match("Sở Khoa học và Công nghệ"))
         self.report.counts["plan"].add(action)
         self.plan = plan
         self.is_new = plan.pk is None
