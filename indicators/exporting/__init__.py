@@ -14,10 +14,15 @@ __all__ = ["plan_to_dict", "plan_to_docx", "plan_to_json_bytes", "plan_to_xlsx"]
 
 
 def plan_to_xlsx(plan: Plan) -> bytes:
-    return tables_to_xlsx(plan_tables(load_plan_contents(plan)))
+    return tables_to_xlsx(plan_tables(load_plan_contents(plan), with_rules=True))
 
 
 def plan_to_docx(plan: Plan) -> bytes:
     contents = load_plan_contents(plan)
-    heading = ["KẾ HOẠCH", contents.plan.title]
+    plan = contents.plan
+    # The opening lines of an official plan, so the document reads (and imports) as the plan it is.
+    heading = [f"Số: {plan.number}"] if plan.number else []
+    if plan.issued:
+        heading.append(f"{plan.province.name}, ngày {plan.issued.day} tháng {plan.issued.month} năm {plan.issued.year}")
+    heading += ["KẾ HOẠCH", plan.title]
     return tables_to_docx(plan_tables(contents), heading=heading)

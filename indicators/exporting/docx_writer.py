@@ -73,23 +73,19 @@ def _repeat_as_header(row) -> None:
 
 def _write_table(document, table: ExportTable, usable_width) -> None:
     width = len(table.header)
-    word_table = document.add_table(rows=1, cols=width)
+    word_table = document.add_table(rows=len(table.header_rows), cols=width)
     word_table.style = "Table Grid"
     word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = sum(table.widths) or 1
     column_widths = [int(usable_width * w / total) for w in table.widths]
-    header = word_table.rows[0]
-    _repeat_as_header(header)
-    for cell, label in zip(header.cells, table.header, strict=True):
-        _set_cell(cell, label, bold=True, center=True)
+    for header, labels in zip(word_table.rows, table.header_rows, strict=True):
+        _repeat_as_header(header)
+        for cell, label in zip(header.cells, labels, strict=True):
+            _set_cell(cell, label, bold=True, center=True)
     for row in table.rows:
         cells = word_table.add_row().cells
-        if row.is_section:
-            merged = cells[0].merge(cells[-1]) if width > 1 else cells[0]
-            _set_cell(merged, row.cells[0], bold=True)
-            continue
         for column, (cell, value) in enumerate(zip(cells, row.cells, strict=True)):
-            _set_cell(cell, value, center=column == 0)
+            _set_cell(cell, value, bold=row.is_section, center=column == 0)
     for column, column_width in enumerate(column_widths):
         for cell in word_table.columns[column].cells:
             cell.width = column_width

@@ -1,8 +1,8 @@
 """A plan's appendices laid out as officials lay them out, independent of the file format.
 
 Each appendix becomes a table: title lines ("PHỤ LỤC I", its title, "(Kèm theo Kế hoạch số …)"), one
-header row, then the rows, with a section row ("I. HẠ TẦNG VIỄN THÔNG - INTERNET", in bold, across the
-table) wherever the section changes. The xlsx and docx writers draw these tables; neither decides
+header row, then the rows, with a section row ("I" | "HẠ TẦNG VIỄN THÔNG - INTERNET", in bold) wherever
+the section changes; items are numbered within their section (1, 2 … under I). The xlsx and docx writers draw these tables; neither decides
 anything about content.
 
 Every cell is text in the Vietnamese format (16.861 · 5,07 · 30/06/2026), as in the documents: the
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from indicators.exporting.data import PlanContents
 from indicators.grammar import format_target
 from indicators.numbers import format_number
-from plans.models import Result, Section
+from plans.models import Appendix, Result, Section
 
 
 @dataclass
@@ -34,14 +34,28 @@ class ExportTable:
     header: list[str]
     widths: list[int]
     rows: list[ExportRow] = field(default_factory=list)
+    # A second header row under the first ("Phân công thực hiện" → "VNPT" | "UBND tỉnh …"). Header cells
+    # are not merged: a merged header reads back as repeated labels, which hides the two-row structure.
+    subheader: list[str] | None = None
+
+    @property
+    def header_rows(self) -> list[list[str]]:
+        return [self.header, self.subheader] if self.subheader else [self.header]
 
 
 def _agency_names(agencies) -> str:
     return "; ".join(agency.name for agency in agencies.all())
 
 
-def _section_label(section: Section) -> str:
-    return f"{section.code}. {section.title}" if section.code else section.title
+def _section_cells(section: Section, width: int) -> list[str]:
+    """A section row as the importer reads one back: its code under TT and its title beside it, in bold.
+
+    Not merged across the row: a merged row reads back as the title repeated in every column, which an
+    importer cannot tell from an item row.
+    """
+    if section.code:
+        return [section.code, section.title] + [""] * (width - 2)
+    return [section.title] + [""] * (width - 1)
 
 
 def _with_sections(contents: PlanContents, items, width: int, row_cells) -> list[ExportRow]:
@@ -54,7 +68,7 @@ def _with_sections(contents: PlanContents, items, width: int, row_cells) -> list
         while common < min(len(ids), len(previous)) and ids[common] == previous[common]:
             common += 1
         for section in chain[common:]:
-            rows.append(ExportRow([_section_label(section)] + [""] * (width - 1), is_section=True))
+            rows.append(ExportRow(_section_cells(section, width), is_section=True))
         previous = ids
         prefix = ".".join(section.code for section in chain if section.code)
         number = item.code[len(prefix) + 1:] if prefix and item.code.startswith(prefix + ".") else item.code
@@ -62,16 +76,25 @@ def _with_sections(contents: PlanContents, items, width: int, row_cells) -> list
     return rows
 
 
-def _indicator_table(contents: PlanContents, items: list, name: str, title_lines: list[str]) -> ExportTable:
+_DIRECTION_WORDS = {"increase": "tăng", "decrease": "giảm"}
+_AGGREGATION_WORDS = {"latest": "mới nhất", "sum": "tổng", "ratio": "tỷ lệ", "mean": "trung bình"}
+
+
+def _indicator_table(contents: PlanContents, items: list, name: str, title_lines: list[str], *,
+                     with_rules: bool = False) -> ExportTable:
     plan = contents.plan
     years = list(plan.years)
     baseline_years = Counter(
         baseline.year for item in items if (baseline := getattr(item, "baseline", None)) and baseline.year
     )
-    baseline_year = baseline_years.most_common(1)[0][0] if baseline_years else plan.start_year - 1
-    header = [_("TT"), _("Chỉ tiêu"), _("ĐVT"), _("Hiện trạng năm %(year)s") % {"year": baseline_year},
+    baseline_label = (_("Hiện trạng năm %(year)s") % {"year": baseline_years.most_common(1)[0][0]}
+                      if baseline_years else _("Hiện trạng"))
+    header = [_("TT"), _("Chỉ tiêu"), _("ĐVT"), baseline_label,
               *[_("Năm %(year)s") % {"year": year} for year in years],
               _("Cơ quan theo dõi, triển khai thực hiện"), _("Cơ quan phối hợp"), _("Ghi chú")]
+    if with_rules:
+        # The optional columns staff add in Excel, so a re-import keeps how progress is computed.
+        header += [_("Chiều"), _("Cách tổng hợp")]
 
     def cells(indicator, number: str) -> list[str]:
         baseline = getattr(indicator, "baseline", None)  # a missing one-to-one raises AttributeError
@@ -83,11 +106,14 @@ def _indicator_table(contents: PlanContents, items: list, name: str, title_lines
             target_cells.append(
                 (target.text or format_target(target.op, target.low, target.high)) if target else ""
             )
-        return [number, indicator.name, indicator.unit, baseline_text, *target_cells,
-                _agency_names(indicator.lead_agencies), _agency_names(indicator.coordinating_agencies),
-                indicator.note]
+        row = [number, indicator.name, indicator.unit, baseline_text, *target_cells,
+               _agency_names(indicator.lead_agencies), _agency_names(indicator.coordinating_agencies),
+               indicator.note]
+        if with_rules:
+            row += [_DIRECTION_WORDS.get(indicator.direction, ""), _AGGREGATION_WORDS.get(indicator.aggregation, "")]
+        return row
 
-    widths = [6, 45, 10, 14, *[12] * len(years), 24, 30, 24]
+    widths = [6, 45, 10, 14, *[12] * len(years), 24, 30, 24, *([10, 14] if with_rules else [])]
     return ExportTable(name, title_lines, header, widths, _with_sections(contents, items, len(header), cells))
 
 
@@ -117,6 +143,43 @@ def _task_table(contents: PlanContents, items: list, name: str, title_lines: lis
         return [*row, task.note]
 
     return ExportTable(name, title_lines, header, widths, _with_sections(contents, items, len(header), cells))
+
+
+def _cooperation_table(contents: PlanContents, items: list, name: str, title_lines: list[str]) -> ExportTable:
+    """Seed 001's layout: STT | Lĩnh vực | Mô tả nội dung | Thời gian | Phân công thực hiện (đối tác | tỉnh).
+
+    A field (lĩnh vực) is a section without a code under a numbered one; its number and title head its
+    first row, and its further rows leave them empty, as in the agreement's plan.
+    """
+    partners = Counter(task.partner.display_name for task in items if task.partner_id)
+    partner_label = partners.most_common(1)[0][0].upper() if partners else _("ĐỐI TÁC")
+    province_label = _("UBND TỈNH %(province)s") % {"province": contents.plan.province.name.upper()}
+    header = [_("STT"), _("LĨNH VỰC"), _("MÔ TẢ NỘI DUNG"), _("THỜI GIAN"), _("PHÂN CÔNG THỰC HIỆN"), ""]
+    subheader = ["", "", "", "", partner_label, province_label]
+    rows: list[ExportRow] = []
+    opened: set[int] = set()
+    for task in items:
+        chain = contents.section_chain(task.section_id)
+        coded = [section for section in chain if section.code]
+        fields = [section for section in chain if not section.code]
+        for section in coded:
+            if section.id not in opened:
+                opened.add(section.id)
+                rows.append(ExportRow(_section_cells(section, len(header)), is_section=True))
+        field_section = fields[-1] if fields else None
+        prefix = ".".join(section.code for section in coded)
+        rest = task.code[len(prefix) + 1:] if prefix and task.code.startswith(prefix + ".") else task.code
+        first_of_field = field_section is None or field_section.id not in opened
+        number, title = "", ""
+        if first_of_field:
+            number = rest.split(".")[0]
+            title = field_section.title if field_section else ""
+            if field_section is not None:
+                opened.add(field_section.id)
+        partner = task.partner.display_name if task.partner_id else ""
+        rows.append(ExportRow([number, title, task.content, task.deadline_text, partner,
+                               _agency_names(task.lead_agencies)]))
+    return ExportTable(name, title_lines, header, [6, 24, 55, 16, 12, 34], rows, subheader=subheader)
 
 
 def _project_table(contents: PlanContents, items: list, name: str, title_lines: list[str]) -> ExportTable:
@@ -167,9 +230,9 @@ _BUILDERS = {
     "results": _result_table,
 }
 _DEFAULT_TITLES = {
-    "indicators": gettext_lazy("CHỈ TIÊU"),
-    "tasks": gettext_lazy("NHIỆM VỤ"),
-    "projects": gettext_lazy("DỰ ÁN"),
+    "indicators": gettext_lazy("CÁC CHỈ TIÊU CỦA KẾ HOẠCH"),
+    "tasks": gettext_lazy("CÁC NHIỆM VỤ CỦA KẾ HOẠCH"),
+    "projects": gettext_lazy("CÁC DỰ ÁN CỦA KẾ HOẠCH"),
     "results": gettext_lazy("KẾT QUẢ THỰC HIỆN"),
 }
 
@@ -182,8 +245,11 @@ def _attached_line(contents: PlanContents) -> str:
         "number": number, "issued": issued, "province": contents.plan.province.name}
 
 
-def plan_tables(contents: PlanContents) -> list[ExportTable]:
-    """The plan's tables in appendix order; items outside any appendix come last, one table per kind."""
+def plan_tables(contents: PlanContents, *, with_rules: bool = False) -> list[ExportTable]:
+    """The plan's tables in appendix order; items outside any appendix come last, one table per kind.
+
+    `with_rules` adds the indicators' "Chiều" and "Cách tổng hợp" columns (the Excel working file).
+    """
     items_by_kind = {"indicators": contents.indicators, "tasks": contents.tasks,
                      "projects": contents.projects, "results": contents.results}
     attached = _attached_line(contents)
@@ -198,11 +264,41 @@ def plan_tables(contents: PlanContents) -> list[ExportTable]:
             if appendix.title:
                 lines.append(appendix.title.upper())
             lines.append(attached)
-            tables.append(_BUILDERS[kind](contents, own, name, lines))
+            tables.append(_build(kind, contents, own, name, lines, with_rules=with_rules,
+                                 cooperation=appendix.kind == Appendix.Kind.COOPERATION))
+    # Items stated in the plan's body (no appendix, as seed 003's targets) get an appendix of their own,
+    # numbered after the plan's, so the file stays a set of appendices that imports back.
+    used_numbers = {appendix.number.upper() for appendix in contents.appendices}
+    next_number = 1
     for kind, items in items_by_kind.items():
         loose = [item for item in items if item.appendix_id is None]
-        if loose:
-            title = str(_DEFAULT_TITLES[kind])
-            tables.append(_BUILDERS[kind](contents, loose, title.capitalize(), [title, attached]))
+        if not loose:
+            continue
+        while _roman(next_number) in used_numbers:
+            next_number += 1
+        number = _roman(next_number)
+        used_numbers.add(number)
+        lines = [_("PHỤ LỤC %(number)s") % {"number": number}, str(_DEFAULT_TITLES[kind]), attached]
+        tables.append(_build(kind, contents, loose, _("Phụ lục %(number)s") % {"number": number}, lines,
+                             with_rules=with_rules, cooperation=False))
     return tables
+
+
+def _build(kind: str, contents: PlanContents, items: list, name: str, lines: list[str], *, with_rules: bool,
+           cooperation: bool) -> ExportTable:
+    if kind == "indicators":
+        return _indicator_table(contents, items, name, lines, with_rules=with_rules)
+    if kind == "tasks" and cooperation:
+        return _cooperation_table(contents, items, name, lines)
+    return _BUILDERS[kind](contents, items, name, lines)
+
+
+def _roman(number: int) -> str:
+    numerals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+                (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = ""
+    for value, letters in numerals:
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
 

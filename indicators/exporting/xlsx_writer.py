@@ -52,35 +52,29 @@ def _write_sheet(sheet, table: ExportTable) -> None:
             sheet.merge_cells(start_row=row_index, start_column=1, end_row=row_index, end_column=width)
         row_index += 1
     row_index += 1  # a blank line between the title and the table, as in the documents
+    first_header_row = row_index
+    for offset, labels in enumerate(table.header_rows):
+        row_index = first_header_row + offset
+        for column, label in enumerate(labels, start=1):
+            cell = sheet.cell(row=row_index, column=column, value=label or None)
+            cell.font = Font(name=_FONT, bold=True, size=11)
+            cell.alignment = _CENTER
+            cell.border = _BORDER
+            cell.fill = _HEADER_FILL
     header_row = row_index
-    for column, label in enumerate(table.header, start=1):
-        cell = sheet.cell(row=row_index, column=column, value=label)
-        cell.font = Font(name=_FONT, bold=True, size=11)
-        cell.alignment = _CENTER
-        cell.border = _BORDER
-        cell.fill = _HEADER_FILL
     for row in table.rows:
         row_index += 1
-        if row.is_section:
-            cell = sheet.cell(row=row_index, column=1, value=row.cells[0])
-            cell.font = Font(name=_FONT, bold=True, size=11)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            for column in range(1, width + 1):
-                sheet.cell(row=row_index, column=column).border = _BORDER
-            if width > 1:
-                sheet.merge_cells(start_row=row_index, start_column=1, end_row=row_index, end_column=width)
-            continue
         for column, value in enumerate(row.cells, start=1):
             # Text cells always: "16.861" must stay the Vietnamese number as written, in any Excel locale.
             cell = sheet.cell(row=row_index, column=column, value=value or None)
             cell.data_type = "s"
-            cell.font = Font(name=_FONT, size=11)
+            cell.font = Font(name=_FONT, size=11, bold=row.is_section)
             cell.alignment = _CENTER if column == 1 else _WRAP_TOP
             cell.border = _BORDER
     for column, column_width in enumerate(table.widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = column_width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_title_rows = f"{first_header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1

@@ -166,16 +166,15 @@ def test_export_queries_do_not_grow_with_the_plan(plan, django_assert_num_querie
 
 
 def _expected_sheet_rows(table, width):
-    rows = [[line] * width for line in table.title_lines] + [table.header]
-    for row in table.rows:
-        rows.append([row.cells[0]] * width if row.is_section else row.cells)
+    rows = [[line] * width for line in table.title_lines] + table.header_rows
+    rows.extend(row.cells for row in table.rows)
     return rows
 
 
 def test_xlsx_lays_out_the_appendices_and_reads_back(plan, tmp_path):
     content = plan_to_xlsx(plan)
     workbook = load_workbook(io.BytesIO(content))
-    assert workbook.sheetnames == ["Phụ lục I", "Phụ lục II", "Phụ lục III", "Kết quả thực hiện"]
+    assert workbook.sheetnames == ["Phụ lục I", "Phụ lục II", "Phụ lục III", "Phụ lục IV"]
     sheet = workbook["Phụ lục I"]
     assert sheet["A1"].value == "PHỤ LỤC I"
     assert sheet["A2"].value == "CHỈ TIÊU PHÁT TRIỂN HẠ TẦNG SỐ"
@@ -183,15 +182,16 @@ def test_xlsx_lays_out_the_appendices_and_reads_back(plan, tmp_path):
     header = [cell.value for cell in sheet[5]]
     assert header == ["TT", "Chỉ tiêu", "ĐVT", "Hiện trạng năm 2025", "Năm 2026", "Năm 2027", "Năm 2028",
                       "Năm 2029", "Năm 2030", "Cơ quan theo dõi, triển khai thực hiện", "Cơ quan phối hợp",
-                      "Ghi chú"]
-    assert sheet["A6"].value == "I. HẠ TẦNG VIỄN THÔNG - INTERNET" and sheet["A6"].font.bold
-    assert "A6:L6" in {str(r) for r in sheet.merged_cells.ranges}
+                      "Ghi chú", "Chiều", "Cách tổng hợp"]
+    assert [sheet["M7"].value, sheet["N7"].value] == ["tăng", "mới nhất"]
+    assert [sheet["A6"].value, sheet["B6"].value, sheet["C6"].value] == ["I", "HẠ TẦNG VIỄN THÔNG - INTERNET", None]
+    assert sheet["B6"].font.bold and not sheet["B7"].font.bold
     assert [cell.value for cell in sheet[7]][:5] == ["1", "Tỷ lệ phủ sóng di động 5G cho người dân", "% dân số",
                                                      "77", "≥ 90"]
     assert sheet["K7"].value == "Sở Y tế; UBND phường Cao Lãnh"
     assert [cell.value for cell in sheet[8]][3:9] == ["16.861", "43.863", None, None, None, "5,07 - 114.570"]
-    assert sheet["A9"].value == "II. HẠ TẦNG DỮ LIỆU"
-    assert sheet["A10"].value == "A. Trung tâm dữ liệu"
+    assert [sheet["A9"].value, sheet["B9"].value] == ["II", "HẠ TẦNG DỮ LIỆU"]
+    assert [sheet["A10"].value, sheet["B10"].value] == ["A", "Trung tâm dữ liệu"]
     assert [cell.value for cell in sheet[11]][:5] == ["1", "Hoàn thiện Trung tâm dữ liệu tỉnh", "Trung tâm", None,
                                                       "Nâng cấp Trung tâm tích hợp dữ liệu tỉnh"]
     assert sheet.page_setup.orientation == "landscape"
@@ -203,12 +203,16 @@ def test_xlsx_lays_out_the_appendices_and_reads_back(plan, tmp_path):
     projects = workbook["Phụ lục III"]
     assert projects["D5"].value == "Tổng mức đầu tư (triệu đồng)"
     assert [cell.value for cell in projects[6]][3:6] == ["11.984,5", "Vốn đầu tư", "2023 - 2025"]
-    assert workbook["Kết quả thực hiện"]["D5"].value == "ĐẠT"
+    results = workbook["Phụ lục IV"]
+    assert [results["A1"].value, results["A2"].value] == ["PHỤ LỤC IV", "KẾT QUẢ THỰC HIỆN"]
+    assert [cell.value for cell in results[5]] == ["TT", "Mục tiêu năm 2025", "Kết quả thực hiện", "Đánh giá"]
+    assert [cell.value for cell in results[6]] == ["1", "Tỷ lệ dân số có điện thoại thông minh 80%", "Đạt 97,50%",
+                                                    "ĐẠT"]
 
     # Round trip: the reader gives back exactly the laid-out rows (merged title and section rows filled).
     path = tmp_path / "ke-hoach.xlsx"
     path.write_bytes(content)
-    tables = plan_tables(load_plan_contents(plan))
+    tables = plan_tables(load_plan_contents(plan), with_rules=True)
     for read, table in zip(read_blocks(path), tables, strict=True):
         assert read.rows == _expected_sheet_rows(table, len(table.header))
 
@@ -221,8 +225,8 @@ def test_docx_is_landscape_with_the_same_tables(plan, tmp_path):
     path = tmp_path / "ke-hoach.docx"
     path.write_bytes(content)
     blocks = read_blocks(path)
-    assert blocks[:4] == ["KẾ HOẠCH", "Phát triển hạ tầng số giai đoạn 2026 - 2030", "PHỤ LỤC I",
-                          "CHỈ TIÊU PHÁT TRIỂN HẠ TẦNG SỐ"]
+    assert blocks[:6] == ["Số: 540/KH-UBND", "Đồng Tháp, ngày 26 tháng 12 năm 2023", "KẾ HOẠCH",
+                          "Phát triển hạ tầng số giai đoạn 2026 - 2030", "PHỤ LỤC I", "CHỈ TIÊU PHÁT TRIỂN HẠ TẦNG SỐ"]
     read_tables = [block for block in blocks if isinstance(block, RawTable)]
     tables = plan_tables(load_plan_contents(plan))
     assert len(read_tables) == len(tables) == 4
@@ -230,9 +234,9 @@ def test_docx_is_landscape_with_the_same_tables(plan, tmp_path):
         expected = _expected_sheet_rows(table, len(table.header))[len(table.title_lines):]
         assert read.rows == expected
     first = read_tables[0]
-    assert first.rows[1] == ["I. HẠ TẦNG VIỄN THÔNG - INTERNET"] * 12
-    assert {(1, c) for c in range(1, 12)} <= first.merged
-    assert document.tables[0].rows[1].cells[0].paragraphs[0].runs[0].bold
+    assert first.rows[0][-3:] == ["Cơ quan theo dõi, triển khai thực hiện", "Cơ quan phối hợp", "Ghi chú"]
+    assert first.rows[1] == ["I", "HẠ TẦNG VIỄN THÔNG - INTERNET"] + [""] * 10
+    assert document.tables[0].rows[1].cells[1].paragraphs[0].runs[0].bold
 
 
 def test_an_empty_plan_exports(province):
@@ -263,3 +267,37 @@ def test_export_plan_command_errors(plan, tmp_path):
         call_command("export_plan", "ha-tang-so", "--format", "xlsx")
     with pytest.raises(CommandError, match="Không ghi được tệp"):
         call_command("export_plan", "ha-tang-so", "-o", str(tmp_path / "khong-co" / "a.json"))
+
+
+def test_cooperation_appendix_keeps_the_agreement_layout(province, dost, agency_a):
+    plan = PlanFactory(province=province, code="hop-tac", start_year=2026, end_year=2030)
+    appendix = AppendixFactory(plan=plan, number="I", kind=Appendix.Kind.COOPERATION,
+                               title="Nội dung triển khai thực hiện thỏa thuận hợp tác")
+    pillar = SectionFactory(plan=plan, appendix=appendix, code="I", title="HẠ TẦNG SỐ", order=1)
+    network = SectionFactory(plan=plan, appendix=appendix, parent=pillar, code="", order=2,
+                             title="Hạ tầng viễn thông và kết nối số")
+    iot = SectionFactory(plan=plan, appendix=appendix, parent=pillar, code="", order=3, title="Nền tảng IoT")
+    vnpt = AgencyFactory(province=province, name="Tập đoàn Bưu chính Viễn thông Việt Nam", short_name="VNPT")
+    for order, (code, section, content, deadline) in enumerate([
+        ("I.1", network, "Rà soát mạng truyền số liệu chuyên dùng.", "Giai đoạn 2026 - 2027"),
+        ("I.1.2", network, "Mở rộng băng thông di động 4G/5G.", "Giai đoạn 2026 - 2027"),
+        ("I.2", iot, "Triển khai nền tảng IoT.", "Giai đoạn 2026 - 2030"),
+    ]):
+        task = TaskFactory(plan=plan, appendix=appendix, section=section, code=code, order=order, content=content,
+                           deadline_text=deadline, partner=vnpt)
+        task.lead_agencies.set([dost, agency_a] if order == 2 else [dost])
+
+    [table] = plan_tables(load_plan_contents(plan))
+    assert table.header_rows == [["STT", "LĨNH VỰC", "MÔ TẢ NỘI DUNG", "THỜI GIAN", "PHÂN CÔNG THỰC HIỆN", ""],
+                                 ["", "", "", "", "VNPT", "UBND TỈNH ĐỒNG THÁP"]]
+    assert [row.cells for row in table.rows] == [
+        ["I", "HẠ TẦNG SỐ", "", "", "", ""],
+        ["1", "Hạ tầng viễn thông và kết nối số", "Rà soát mạng truyền số liệu chuyên dùng.",
+         "Giai đoạn 2026 - 2027", "VNPT", "Sở Khoa học và Công nghệ"],
+        ["", "", "Mở rộng băng thông di động 4G/5G.", "Giai đoạn 2026 - 2027", "VNPT", "Sở Khoa học và Công nghệ"],
+        ["2", "Nền tảng IoT", "Triển khai nền tảng IoT.", "Giai đoạn 2026 - 2030", "VNPT",
+         "Sở Khoa học và Công nghệ; Sở Y tế"],
+    ]
+    workbook = load_workbook(io.BytesIO(plan_to_xlsx(plan)))
+    sheet = workbook["Phụ lục I"]
+    assert [cell.value for cell in sheet[6]] == [None, None, None, None, "VNPT", "UBND TỈNH ĐỒNG THÁP"]
