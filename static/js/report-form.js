@@ -29,6 +29,7 @@
   if (!form) { return; }
   var notice = document.getElementById("draft-restored");
   var SKIP = { csrfmiddlewaretoken: true, version: true, action: true };
+  var versionInput = form.querySelector("input[name=version]");
 
   function fields() {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -46,7 +47,9 @@
 
   function store() {
     try {
-      localStorage.setItem(key, JSON.stringify({ at: new Date().toISOString(), values: snapshot() }));
+      localStorage.setItem(key, JSON.stringify({
+        at: new Date().toISOString(), version: versionInput ? versionInput.value : "", values: snapshot()
+      }));
     } catch (e) { /* storage full or disabled: the server copy is still the reference */ }
   }
 
@@ -70,6 +73,11 @@
         changed++;
       }
     });
+    // Input typed on an older version of the report goes back with that version: if someone saved
+    // in between, the server answers with its conflict page instead of silently overwriting their save.
+    if (changed && versionInput && saved.version && saved.version !== versionInput.value) {
+      versionInput.value = saved.version;
+    }
     if (changed && notice) {
       var when = new Date(saved.at);
       var time = isNaN(when) ? "" : when.toLocaleString("vi-VN");

@@ -96,3 +96,24 @@ def test_unsaved_input_survives_a_reload(login, browser_page, reporter_a, report
     page.get_by_role("button", name="Bỏ dữ liệu khôi phục").click()
     page.wait_for_load_state()
     assert value_input(page, report_a, "I.1").input_value() == "77,25"
+
+
+def test_restored_input_from_an_older_version_does_not_overwrite_a_newer_save(
+        login, browser_page, reporter_a, head_a, report_a):
+    from reports.services import report_save
+
+    page = browser_page
+    login(reporter_a)
+    page.goto(f"/bao-cao/{report_a.pk}/")
+    value_input(page, report_a, "I.1").fill("60")
+    # Meanwhile the agency head saves the report from another computer.
+    report_save(report=report_a, user=head_a, version=report_a.version,
+                data={"indicator_entries": [{"indicator": "I.1", "value": "70"}]})
+    page.reload()
+    assert value_input(page, report_a, "I.1").input_value() == "60"  # the reporter's input is back
+    page.get_by_role("button", name="Lưu nháp").click()
+    page.wait_for_load_state()
+    assert "vừa được người khác lưu" in page.locator(".messages").inner_text()
+    assert "Bản đã lưu: 70" in page.locator("#report-form").inner_text()
+    assert IndicatorEntry.objects.get(report=report_a, indicator__code="I.1").value == 70
+    assert value_input(page, report_a, "I.1").input_value() == "60"
