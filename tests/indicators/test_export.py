@@ -2,19 +2,21 @@ import io
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import docx
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from agencies.models import Agency
 from indicators.exporting import plan_to_dict, plan_to_docx, plan_to_json_bytes, plan_to_xlsx
 from indicators.exporting.data import load_plan_contents
 from indicators.exporting.layout import plan_tables
 from indicators.importing.readers import read_blocks
 from indicators.importing.tables import RawTable
 from indicators.models import Indicator, Target
-from plans.models import Appendix, Result, Task
+from plans.models import Appendix, Plan, Result, Task
 from tests.factories import (
     AgencyFactory,
     AppendixFactory,
@@ -301,3 +303,32 @@ def test_cooperation_appendix_keeps_the_agreement_layout(province, dost, agency_
     workbook = load_workbook(io.BytesIO(plan_to_xlsx(plan)))
     sheet = workbook["Phụ lục I"]
     assert [cell.value for cell in sheet[6]] == [None, None, None, None, "VNPT", "UBND TỈNH ĐỒNG THÁP"]
+
+
+@pytest.mark.parametrize("seed", ["000_ha_tang_so_2026_2030.txt", "001_hop_tac_vnpt_2026_2030.txt"])
+def test_exported_docx_imports_back_to_the_same_plan(seed, province, tmp_path):
+    """Seed text → plan → .docx → the importer → the same indicators, tasks, projects and results."""
+    from django.conf import settings
+
+    from agencies.services import agency_directory_load_file
+    from indicators.services import plan_import
+
+    base = Path(settings.BASE_DIR)
+    agency_directory_load_file(province=province, path=base / "fixtures" / "dong_thap_agencies.json")
+    # Spellings seed 001 uses that staff add as aliases (as tests/indicators/importing/conftest.py does).
+    for name, alias in [("Trường Đại học Tiền Giang", "Đại học Tiền Giang"), ("Các sở, ban, ngành tỉnh", "Các sở, ngành")]:
+        agency = Agency.objects.get(province=province, name=name)
+        agency.aliases = [*agency.aliases, alias]
+        agency.save(update_fields=["aliases"])
+    first = plan_import(source=base / "fixtures" / "seeds" / seed, province=province)
+    assert first.ok, first.render()
+    original = plan_to_dict(Plan.objects.get(code=first.plan_code))
+    path = tmp_path / "ke-hoach.docx"
+    path.write_bytes(plan_to_docx(Plan.objects.get(code=first.plan_code)))
+
+    again = plan_import(source=path, province=province, plan_code="nhap-lai")
+    assert again.ok, again.render()
+    reimported = plan_to_dict(Plan.objects.get(code="nhap-lai"))
+    for kind in ("indicators", "tasks", "projects", "results"):
+        assert reimported[kind] == original[kind], kind
+    assert len(original["indicators"]) + len(original["tasks"]) > 20
