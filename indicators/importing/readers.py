@@ -216,7 +216,7 @@ def read_docx(path: Path) -> list[Block]:
         ) from error
     blocks: list[Block] = []
     table_count = 0
-    for element in document.element.body.iterchildren():
+    for element in _body_elements(document.element.body):
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
             text = _paragraph_text(element)
@@ -228,6 +228,17 @@ def read_docx(path: Path) -> list[Block]:
             if table is not None:
                 blocks.append(table)
     return blocks
+
+
+def _body_elements(body):
+    """Paragraphs and tables in reading order, including those inside content controls (w:sdt)."""
+    for element in body.iterchildren():
+        if element.tag == _w("sdt"):
+            content = element.find(_w("sdtContent"))
+            if content is not None:
+                yield from _body_elements(content)
+        else:
+            yield element
 
 
 @functools.cache

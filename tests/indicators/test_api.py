@@ -51,7 +51,22 @@ def test_others_get_404(request, plan, who):
 
 
 def test_unknown_plan_is_404(staff, plan):
-    assert _client(staff).get(PLAN_URL.format(code="khong-co")).status_code == 404
+    response = _client(staff).get(PLAN_URL.format(code="khong-co"))
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Không có kế hoạch này."}
+
+
+def test_plan_detail_query_count_does_not_grow(plan, staff, django_assert_num_queries):
+    client = _client(staff)
+    # The plan (1), then the export: plan with province, appendices, sections, indicators, targets, their
+    # lead and coordinating agencies, tasks, projects, results (10; no prefetch for kinds with no rows).
+    with django_assert_num_queries(11):
+        client.get(PLAN_URL.format(code="ha-tang-so"))
+    for n in range(5):
+        extra = IndicatorFactory(plan=plan, code=f"X.{n}")
+        TargetFactory(indicator=extra, year=2027)
+    with django_assert_num_queries(11):
+        client.get(PLAN_URL.format(code="ha-tang-so"))
 
 
 def test_anonymous_gets_401(plan):

@@ -275,3 +275,24 @@ def test_unsupported_suffix(tmp_path, name, hint):
 def test_missing_file(tmp_path):
     with pytest.raises(ReadError, match="Không mở được"):
         read_blocks(tmp_path / "khong-co.xlsx")
+
+
+def test_docx_tables_inside_content_controls_are_read(tmp_path):
+    from docx.oxml import OxmlElement
+
+    def build(document):
+        document.add_paragraph("Trước")
+        table = document.add_table(rows=2, cols=2)
+        for r, row in enumerate([["TT", "Nội dung"], ["1", "Nhiệm vụ trong khung nội dung"]]):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+        # Wrap the table in <w:sdt><w:sdtContent>…</w:sdtContent></w:sdt>, as Word templates do.
+        sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+        table._tbl.addprevious(sdt)
+        content.append(table._tbl)
+        sdt.append(content)
+        document.add_paragraph("Sau")
+
+    blocks = read_blocks(_docx(tmp_path / "sdt.docx", build))
+    assert blocks[0] == "Trước" and blocks[-1] == "Sau"
+    assert blocks[1].rows == [["TT", "Nội dung"], ["1", "Nhiệm vụ trong khung nội dung"]]
