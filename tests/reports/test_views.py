@@ -606,3 +606,12 @@ def test_inbox_is_readable_by_an_agency_with_nothing_to_report(client, reporter_
     client.force_login(reporter_b)
     content = client.get(reverse("reports:inbox")).content.decode()
     assert "Không có báo cáo nào cần gửi" in content
+
+
+def test_report_page_is_compressed_for_slow_links(client, reporter_a, report_a):
+    import gzip
+
+    client.force_login(reporter_a)
+    response = client.get(page_url(report_a), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Lưu nháp" in gzip.decompress(response.content).decode()
