@@ -63,7 +63,7 @@ def test_seed_demo_builds_the_province_plan_and_users(seeded):
     plan = Plan.objects.get(code="ha-tang-so-2026-2030")
     assert plan.monitoring_agency.name == "Sở Khoa học và Công nghệ"
     assert plan.indicators.count() == 10
-    assert plan.tasks.count() == 21
+    assert plan.tasks.count() == 22  # Phụ lục II of seed 000 numbers 22 tasks
     domains = plan.indicators.get(code="I.5")
     assert Baseline.objects.get(indicator=domains).value == 16861
     assert list(domains.targets.values_list("year", "low")) == [

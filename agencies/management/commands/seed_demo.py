@@ -17,7 +17,13 @@ from agencies.services import agency_directory_load_file, demo_user_ensure
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 AGENCY_DIRECTORY = FIXTURES / "dong_thap_agencies.json"
-SEED_PLAN_FILES = [FIXTURES / "plan_000_ha_tang_so.json"]
+SEEDS = FIXTURES / "seeds"
+SEED_PLANS = [
+    (SEEDS / "000_ha_tang_so_2026_2030.txt", "ha-tang-so-2026-2030"),
+    (SEEDS / "001_hop_tac_vnpt_2026_2030.txt", "hop-tac-vnpt-2026-2030"),
+    (SEEDS / "002_chuyen_doi_so_2026.txt", "chuyen-doi-so-2026"),
+    (SEEDS / "003_tien_giang_ha_tang_so_2023_2025.txt", "ha-tang-so-tien-giang-2023-2025"),
+]
 
 Role = Membership.Role
 # Public demo logins, printed by the command and listed in README.md (keep both in sync).
@@ -36,19 +42,27 @@ DEMO_USERS = [
 
 
 def seed_plans(*, province: Province, stdout) -> None:
-    """Load the seed plans of the province.
+    """Load the four seed plans (fixtures/seeds, text extractions of real plans) through the plan importer.
 
-    Until the plan importer (indicators/importing) lands, seed 000 comes from a fixture written by hand
-    from the seed text; replace this body with importer calls on shared/seeds when it does.
+    Idempotent: the importer updates in place, so a second run reports every item unchanged. Seed 003 is a
+    Tiền Giang plan of 2023 (Tiền Giang merged into Đồng Tháp in 2025): it is imported into this province.
     """
-    from agencies.management.demo_plans import plan_fixture_load
+    # Plans and indicators sit above agencies in the layers; seeding is wiring, imported lazily.
+    from indicators.services import plan_import
 
-    for path in SEED_PLAN_FILES:
-        plan, created = plan_fixture_load(province=province, path=path)
-        if created:
-            stdout.write(_("Đã nạp kế hoạch: %(title)s") % {"title": plan.title})
-        else:
-            stdout.write(_("Kế hoạch đã có, giữ nguyên: %(title)s") % {"title": plan.title})
+    for path, code in SEED_PLANS:
+        report = plan_import(source=path, province=province, plan_code=code)
+        if not report.ok:
+            raise CommandError(report.render(verbose=False))
+        counts = report.counts["plan"]
+        message = _("Đã nạp kế hoạch: %(title)s") if counts.created else (
+            _("Kế hoạch đã có, cập nhật: %(title)s") if counts.updated or _changed(report) else
+            _("Kế hoạch đã có, giữ nguyên: %(title)s"))
+        stdout.write(message % {"title": report.plan_title})
+
+
+def _changed(report) -> bool:
+    return any(c.created or c.updated or c.removed for kind, c in report.counts.items() if kind != "plan")
 
 
 class Command(VietnameseCommand):
