@@ -267,7 +267,6 @@ def review_queue_view(request):
     if "status" not in query:
         query["status"] = AgencyReport.Status.SUBMITTED
     filters = ReviewFilterForm(query, plans=plans, periods=period_codes(plans))
-    filters.is_valid()
     chosen = filters.cleaned_data if filters.is_valid() else {}
     reports = list(review_queue(request.user, plan_code=chosen.get("plan", ""),
                                 period_code=chosen.get("period", ""), status=chosen.get("status", ""))[:500])

@@ -615,3 +615,37 @@ def test_report_page_is_compressed_for_slow_links(client, reporter_a, report_a):
     response = client.get(page_url(report_a), HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     assert "Lưu nháp" in gzip.decompress(response.content).decode()
+
+
+@pytest.mark.parametrize("who", ["leader", "reporter_a", "head_a", "reporter_b", "other_staff", "outsider"])
+def test_only_staff_returns_and_reopens(client, users, staff, reporter_a, report_a, report_b, who):
+    submitted(report_a, reporter_a)
+    report_b_reporter = users["reporter_b"]
+    report_save(report=report_b, user=report_b_reporter, version=report_b.version,
+                data={"indicator_entries": [{"indicator": "I.4", "value": "3"}]})
+    report_submit(report=report_b, user=report_b_reporter)
+    report_approve(report=report_b, user=staff)
+    as_user(client, users[who])
+    returned = client.post(reverse("reports:return", args=[report_a.pk]), {"reason": "Sai"})
+    reopened = client.post(reverse("reports:reopen", args=[report_b.pk]), {"reason": "Sai"})
+    report_a.refresh_from_db()
+    report_b.refresh_from_db()
+    assert report_a.status == Status.SUBMITTED and report_b.status == Status.APPROVED
+    if who in ("other_staff", "outsider"):
+        assert returned.status_code == reopened.status_code == 404
+    if who == "reporter_b":  # sees its own report B, never agency A's
+        assert returned.status_code == 404 and reopened.status_code == 302
+
+
+@pytest.mark.parametrize(("who", "confirmed"), [
+    ("head_a", True), ("reporter_a", False), ("staff", False), ("leader", False), ("reporter_b", False),
+    ("other_staff", False), ("outsider", False),
+])
+def test_only_the_agency_head_confirms(client, users, province, reporter_a, report_a, who, confirmed):
+    ReportingPolicyFactory(province=province, require_head_confirmation=True)
+    report_save(report=report_a, user=reporter_a, version=report_a.version,
+                data={"indicator_entries": [{"indicator": "I.1", "value": "90"}]})
+    report_submit(report=report_a, user=reporter_a)
+    as_user(client, users[who]).post(reverse("reports:confirm", args=[report_a.pk]))
+    report_a.refresh_from_db()
+    assert (report_a.status == Status.SUBMITTED) is confirmed
