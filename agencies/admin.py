@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from agencies.matching import name_key
 from agencies.models import Agency, Membership, Province
 from agencies.roles import user_province
 
@@ -92,6 +93,21 @@ class AgencyAdmin(ProvinceScopedAdmin):
         (_("Nhóm cơ quan"), {"fields": ("members",),
                               "description": _("Chỉ dùng cho nhóm, ví dụ “Các sở, ban, ngành tỉnh”.")}),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names and short names in SQL; aliases ("SKHCN", "Sở VH TT & DL") too, as the agency directory reads them.
+
+        Aliases are a JSON list, which SQLite stores with escaped diacritics, so they are matched in Python
+        over the province's few hundred agencies rather than with a database lookup.
+        """
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        key = name_key(search_term)
+        if key:
+            alias_hits = [pk for pk, aliases in queryset.values_list("pk", "aliases")
+                          if any(key in name_key(alias) for alias in aliases or [])]
+            if alias_hits:
+                results = results | queryset.filter(pk__in=alias_hits)
+        return results, may_have_duplicates
 
 
 @admin.register(Membership)

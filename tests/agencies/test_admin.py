@@ -92,3 +92,15 @@ def test_staff_may_view_but_not_edit_provinces(client, staff_admin, province, ot
     response = client.post(reverse("admin:agencies_province_change", args=[province.pk]),
                            {"name": "Tỉnh khác", "code": "khac"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("query", ["SKHCN", "so khcn", "Sở KHCN"])
+def test_search_finds_aliases(client, staff_admin, agency_a, query):
+    client.force_login(staff_admin)
+    assert listed(client, query) == {"Sở Khoa học và Công nghệ"}
+
+
+def test_alias_search_stays_in_the_province(client, staff_admin, dost, other_province):
+    AgencyFactory(province=other_province, name="Sở Khoa học Cà Mau", aliases=["SKHCN-CM"])
+    client.force_login(staff_admin)
+    assert listed(client, "skhcn") == {"Sở Khoa học và Công nghệ"}
