@@ -60,7 +60,7 @@ def test_reporter_saves_reloads_submits_and_staff_approves(login, browser_page, 
     page.get_by_role("link", name=report_a.agency.name).click()
     page.wait_for_load_state()
     assert "95,5" in page.locator("table.compare").first.inner_text()
-    page.get_by_role("button", name="Duyệt", exact=True).click()
+    page.get_by_role("button", name="Duyệt", exact=True).first.click()  # the one at the top
     page.wait_for_load_state()
     assert "Đã duyệt báo cáo" in page.locator(".messages").inner_text()
     report_a.refresh_from_db()

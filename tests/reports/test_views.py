@@ -222,6 +222,8 @@ def test_invalid_input_is_refused_beside_the_field_and_kept(client, reporter_a, 
     name = f"{entry_pk(report_a, field[0])}-{field[1]}"
     error_block = content.split(f'id="err-{name}"')[1][:400]
     assert message in error_block
+    error_index = content.split('class="notice bad error-index"')[1].split("</nav>")[0]
+    assert f'href="#{entry_pk(report_a, field[0])}"' in error_index
     for text in typed.values():
         assert text in content  # everything typed is still on the page
     report_a.refresh_from_db()
