@@ -40,6 +40,7 @@ __all__ = [
     "parse_target",
     "parse_year_header",
     "split_stated_target",
+    "units_agree",
 ]
 
 OPS = (">=", ">", "<=", "<", "=", "range", "maintain", "text")
@@ -318,17 +319,28 @@ class ParsedMoney:
 _MONEY = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>[^\d]{{0,40}})$")
 
 
-def parse_money(text: object) -> ParsedMoney:
-    """"12.500 triệu đồng" → 12500 "triệu đồng"; "1,2 tỷ đồng" → 1.2 "tỷ đồng"; "12.500" → 12500 ""."""
+def parse_money(text: object, *, unit: str = "") -> ParsedMoney:
+    """"12.500 triệu đồng" → 12500 "triệu đồng"; "1,2 tỷ đồng" → 1.2 "tỷ đồng"; "12.500" → 12500 "".
+
+    `unit` is the column's unit ("Tổng mức đầu tư (triệu đồng)"), used when the cell states none.
+    """
     cleaned = clean_cell(text)
     match = _MONEY.match(cleaned)
     if not match:
         return ParsedMoney(None, "", cleaned)
     amount = number_token_to_decimal(match["num"])
-    unit = match["unit"].strip(" .;:,()")
     if amount is None:
         return ParsedMoney(None, "", cleaned)
-    return ParsedMoney(amount, unit, cleaned)
+    return ParsedMoney(amount, match["unit"].strip(" .;:,()") or unit, cleaned)
+
+
+def units_agree(cell_unit: str, indicator_unit: str) -> bool:
+    """Whether a unit written in a target cell fits the indicator's ĐVT ("%" fits "% dân số", case and
+    accents aside); a cell without a unit always fits."""
+    cell, indicator = fold_keep_length(clean_cell(cell_unit)), fold_keep_length(clean_cell(indicator_unit))
+    if not cell or not indicator:
+        return True
+    return cell in indicator or indicator in cell
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")

@@ -14,6 +14,7 @@ from indicators.grammar import (
     parse_target,
     parse_year_header,
     split_stated_target,
+    units_agree,
 )
 from indicators.numbers import ParseError as NumbersParseError
 
@@ -282,3 +283,18 @@ def test_split_stated_target_without_a_target(sentence):
 @given(st.text())
 def test_split_stated_target_never_crashes(text):
     split_stated_target(text)
+
+
+def test_parse_money_takes_the_column_unit_when_the_cell_has_none():
+    assert parse_money("12.500", unit="triệu đồng") == parse_money("12.500 triệu đồng")
+    assert parse_money("1,2 tỷ đồng", unit="triệu đồng").unit == "tỷ đồng"
+    assert parse_money("Vốn đầu tư", unit="triệu đồng").unit == ""
+
+
+@pytest.mark.parametrize(
+    ("cell", "indicator", "agree"),
+    [("%", "% dân số", True), ("% dân số", "%", True), ("tên miền", "Tên miền", True), ("", "%", True),
+     ("%", "", True), ("tên miền", "%", False), ("kết nối IoT", "Kết nối", True), ("Mbps", "%", False)],
+)
+def test_units_agree(cell, indicator, agree):
+    assert units_agree(cell, indicator) is agree
