@@ -1,11 +1,37 @@
-"""Admin for the reports: read-mostly. Workflow changes go through the services (admin actions), so the
-audit trail, the version and the progress notifications stay right."""
+"""Admin for the reports. Workflow changes and entries go through the services (admin actions, the
+on-behalf entry page, the bulk upload), so the audit trail, the version and the progress notifications
+stay right."""
+
+import uuid
+from decimal import Decimal
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from agencies.admin import limit_to_province
+from agencies.models import Membership
+from agencies.roles import Role, user_province
+from indicators.numbers import format_number
 from reports import services
+from reports.admin_forms import (
+    AttachmentAdminForm,
+    EntryFormSet,
+    IndicatorEntryAdminForm,
+    IndicatorEntryFormSet,
+    OnBehalfReportForm,
+    TaskEntryAdminForm,
+    TaskEntryFormSet,
+    ValuesUploadForm,
+    shown,
+)
+from reports.bulk_values import BulkFileError, ValueRow, read_uploaded_values, values_import
 from reports.models import (
     AgencyReport,
     Attachment,
@@ -17,6 +43,9 @@ from reports.models import (
     ReviewDigestLog,
     TaskEntry,
 )
+from reports.selectors import report_permissions
+from reports.services import ReportError
+from reports.services_on_behalf import report_enter_on_behalf, report_submit_and_approve
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -34,25 +63,12 @@ class ReadOnlyInline(admin.TabularInline):
         return self.fields
 
 
-class IndicatorEntryInline(ReadOnlyInline):
-    model = IndicatorEntry
-    fields = ["indicator", "value", "numerator", "denominator", "milestone_state", "note", "source", "as_of",
-              "return_reason"]
-
-
-class TaskEntryInline(ReadOnlyInline):
-    model = TaskEntry
-    fields = ["task", "status", "progress", "done", "next_steps", "return_reason"]
-
-
-class AttachmentInline(ReadOnlyInline):
-    model = Attachment
-    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-
-
 class ReportEventInline(ReadOnlyInline):
     model = ReportEvent
     fields = ["at", "action", "actor", "reason"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(ReportingPeriod)
@@ -68,18 +84,328 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
         self.message_user(request, _("Đã tạo %(count)s báo cáo.") % {"count": created}, messages.SUCCESS)
 
 
+# ---------------------------------------------------------------- agency reports: review, and entry on behalf
+#
+# Sở KH&CN staff key in a report an agency sent by dispatch (công văn) or e-mail, on the report's change
+# page: entries, task progress and narrative inline, the dispatch attached, its number and date recorded.
+# Nothing here writes a row itself: the page's forms only collect and check (with the shared
+# `validate_report_data`), and one call to `report_enter_on_behalf` (→ `report_save(on_behalf=True)`,
+# `attachment_add`, `attachment_remove`) writes it all; submitting and approving go through
+# `report_submit` / `report_approve`. Staff see only their province's reports, by their membership role
+# (Role.STAFF), not by Django model permissions.
+
+
+def _staff_province_ids(user) -> set[int]:
+    cached = getattr(user, "_chitieu_staff_provinces", None)
+    if cached is None:
+        cached = set(Membership.objects.filter(user=user, role=Role.STAFF)
+                     .values_list("agency__province_id", flat=True))
+        user._chitieu_staff_provinces = cached
+    return cached
+
+
+def is_province_staff(request, report: AgencyReport | None = None) -> bool:
+    """Sở KH&CN staff (of the report's province, when a report is given) signed in to the admin."""
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    provinces = _staff_province_ids(user)
+    if report is None:
+        return bool(provinces)
+    return report.plan.province_id in provinces
+
+
+def can_enter_on_behalf(request, report: AgencyReport | None) -> bool:
+    return (report is not None and is_province_staff(request, report)
+            and report_permissions(request.user, report).can_enter_on_behalf)
+
+
+class OnBehalfInline(admin.TabularInline):
+    """Lines of the report: editable while staff may enter the report on the agency's behalf."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return is_province_staff(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return can_enter_on_behalf(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class IndicatorEntryInline(OnBehalfInline):
+    model = IndicatorEntry
+    form = IndicatorEntryAdminForm
+    formset = IndicatorEntryFormSet
+    fields = ["indicator_label", "entry_value", "entry_numerator", "entry_denominator", "entry_milestone_state",
+              "entry_note", "entry_source", "entry_as_of", "return_reason"]
+    readonly_fields = ["indicator_label", "return_reason"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator")
+
+    @admin.display(description=_("Chỉ tiêu"))
+    def indicator_label(self, entry):
+        indicator = entry.indicator
+        unit = f" ({indicator.unit})" if indicator.unit else ""
+        return f"{indicator.code}. {indicator.name}{unit}"
+
+    # Shown in place of the inputs when the report can no longer be edited.
+    @admin.display(description=_("Giá trị"))
+    def entry_value(self, entry):
+        return shown(entry.value)
+
+    @admin.display(description=_("Tử số"))
+    def entry_numerator(self, entry):
+        return shown(entry.numerator)
+
+    @admin.display(description=_("Mẫu số"))
+    def entry_denominator(self, entry):
+        return shown(entry.denominator)
+
+    @admin.display(description=_("Tình trạng"))
+    def entry_milestone_state(self, entry):
+        return entry.get_milestone_state_display()
+
+    @admin.display(description=_("Ghi chú, giải trình"))
+    def entry_note(self, entry):
+        return entry.note
+
+    @admin.display(description=_("Nguồn số liệu"))
+    def entry_source(self, entry):
+        return entry.source
+
+    @admin.display(description=_("Tính đến ngày"))
+    def entry_as_of(self, entry):
+        return shown(entry.as_of)
+
+
+class TaskEntryInline(OnBehalfInline):
+    model = TaskEntry
+    form = TaskEntryAdminForm
+    formset = TaskEntryFormSet
+    fields = ["task_label", "entry_status", "entry_progress", "entry_done", "entry_next", "return_reason"]
+    readonly_fields = ["task_label", "return_reason"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("task")
+
+    @admin.display(description=_("Nhiệm vụ"))
+    def task_label(self, entry):
+        return f"{entry.task.code}. {entry.task.content[:200]}"
+
+    @admin.display(description=_("Tình trạng"))
+    def entry_status(self, entry):
+        return entry.get_status_display()
+
+    @admin.display(description=_("Tiến độ (%)"))
+    def entry_progress(self, entry):
+        return shown(entry.progress)
+
+    @admin.display(description=_("Kết quả thực hiện trong kỳ"))
+    def entry_done(self, entry):
+        return entry.done
+
+    @admin.display(description=_("Nhiệm vụ kỳ tới"))
+    def entry_next(self, entry):
+        return entry.next_steps
+
+
+class AttachmentInline(OnBehalfInline):
+    """The dispatch and other files: added through `attachment_add`, removed through `attachment_remove`."""
+
+    model = Attachment
+    form = AttachmentAdminForm
+    fields = ["download_link", "content_type", "size_shown", "uploaded_by", "uploaded_at", "upload"]
+    readonly_fields = ["download_link", "content_type", "size_shown", "uploaded_by", "uploaded_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if can_enter_on_behalf(request, obj) else 0
+
+    def has_add_permission(self, request, obj=None):
+        return can_enter_on_behalf(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a file is replaced by removing it and adding another
+
+    def has_delete_permission(self, request, obj=None):
+        return can_enter_on_behalf(request, obj)
+
+    @admin.display(description=_("Tệp"))
+    def download_link(self, attachment):
+        if not attachment.pk:
+            return ""
+        return format_html('<a href="{}">{}</a>', reverse("reports:attachment", args=[attachment.pk]),
+                           attachment.original_name)
+
+    @admin.display(description=_("Dung lượng"))
+    def size_shown(self, attachment):
+        return f"{format_number(Decimal(attachment.size) / 1024, 1)} KB" if attachment.size else ""
+
+    @admin.display(description=_("Tải lên"))
+    def upload(self, attachment):
+        return ""
+
+
 @admin.register(AgencyReport)
 class AgencyReportAdmin(SimpleHistoryAdmin):
-    list_display = ["agency", "plan", "period", "status", "submitted_at", "approved_at", "version"]
-    list_filter = ["status", "period__code", "plan"]
-    search_fields = ["agency__name", "agency__short_name", "plan__code"]
+    form = OnBehalfReportForm
+    list_display = ["agency", "plan", "period", "status", "entered_on_behalf", "submitted_at", "approved_at",
+                    "version"]
+    list_filter = ["status", "period__code", "plan", "entered_on_behalf", "agency__kind"]
+    search_fields = ["agency__name", "agency__short_name", "plan__code", "source_reference"]
     list_select_related = ["agency", "plan", "period"]
-    readonly_fields = [field.name for field in AgencyReport._meta.fields]
     inlines = [IndicatorEntryInline, TaskEntryInline, AttachmentInline, ReportEventInline]
-    actions = ["approve_selected"]
+    actions = ["approve_selected", "submit_on_behalf_selected", "submit_and_approve_selected"]
+
+    WORKFLOW_FIELDS = ["submitted_at", "submitted_by", "confirmed_by", "approved_at", "approved_by", "return_reason",
+                       "reopened_reason"]
+
+    # -- who sees what --------------------------------------------------------------------------------
+    def get_queryset(self, request):
+        return limit_to_province(super().get_queryset(request), request).select_related(
+            "agency", "plan", "period", "entered_by", "submitted_by", "confirmed_by", "approved_by")
+
+    def has_module_permission(self, request):
+        return is_province_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_province_staff(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # The list needs "change" to offer the actions; a page is editable only while the report is.
+        return is_province_staff(request) if obj is None else can_enter_on_behalf(request, obj)
 
     def has_add_permission(self, request):
+        return False  # expected reports are created by the system (expected_reports_create)
+
+    def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_history_permission(self, request, obj=None):
+        return False  # reverting would bypass the services
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # -- the page ---------------------------------------------------------------------------------------
+    def get_fieldsets(self, request, obj=None):
+        if can_enter_on_behalf(request, obj):
+            source = ["document_number", "document_date", "entered_by", "entered_on_behalf", "version"]
+        else:
+            source = ["source_reference", "entered_by", "entered_on_behalf"]
+        return [
+            (None, {"fields": ["agency", "plan", "period", "status"]}),
+            (_("Nguồn số liệu (Sở KH&CN nhập thay cơ quan)"), {"fields": source}),
+            (_("Thuyết minh"), {"fields": list(AgencyReport.NARRATIVE_FIELDS)}),
+            (_("Quy trình"), {"fields": self.WORKFLOW_FIELDS, "classes": ["collapse"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["agency", "plan", "period", "status", "source_reference", "entered_by", "entered_on_behalf",
+                *self.WORKFLOW_FIELDS]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            permissions = report_permissions(request.user, obj)
+            context.update(
+                can_enter_on_behalf=can_enter_on_behalf(request, obj),
+                can_review=permissions.can_review and is_province_staff(request, obj),
+                workflow_url=reverse("admin:reports_agencyreport_workflow", args=[obj.pk]),
+                staff_form_url=reverse("reports:report", args=[obj.pk]) + "?nhap-thay=1",
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ReportError as error:
+            # A save raced with another (the page's check passed, the service's did not): nothing was written.
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    # -- saving: one service call, after every form and inline has been checked ------------------------
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: `save_related` writes the report and its lines together, through the services."""
+
+    def save_related(self, request, form, formsets, change):
+        data = form.report_data()
+        uploads, removed = [], []
+        for formset in formsets:
+            if isinstance(formset, EntryFormSet):
+                data[formset.data_key] = formset.items
+            elif formset.model is Attachment:
+                removed += [f.instance for f in formset.deleted_forms if f.instance.pk]
+                uploads += [f.cleaned_data["upload"] for f in formset.forms
+                            if not f.instance.pk and f.cleaned_data.get("upload") and f not in formset.deleted_forms]
+        report_enter_on_behalf(report=form.instance, user=request.user, data=data,
+                               version=form.cleaned_data["version"], uploads=uploads, removed_attachments=removed)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return [{"changed": {"fields": [str(_("Sở KH&CN nhập thay")), form.instance.source_reference]}}]
+
+    def response_change(self, request, obj):
+        if "_submit_on_behalf" in request.POST or "_submit_and_approve" in request.POST:
+            self._workflow(request, obj, "submit_and_approve" if "_submit_and_approve" in request.POST else "submit")
+            return HttpResponseRedirect(reverse("admin:reports_agencyreport_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    # -- workflow: submit on behalf, submit and approve in one step, approve ---------------------------
+    def get_urls(self):
+        urls = [
+            path("nhap-so-lieu/", self.admin_site.admin_view(self.import_values_view),
+                 name="reports_agencyreport_import_values"),
+            path("<int:pk>/quy-trinh/", self.admin_site.admin_view(self.workflow_view),
+                 name="reports_agencyreport_workflow"),
+        ]
+        return urls + super().get_urls()
+
+    def _workflow(self, request, report: AgencyReport, action: str) -> bool:
+        try:
+            if action == "submit":
+                services.report_submit(report=report, user=request.user)
+                self.message_user(request, _("Đã gửi thay báo cáo của %(agency)s.") % {"agency": report.agency},
+                                  messages.SUCCESS)
+            elif action == "submit_and_approve":
+                report_submit_and_approve(report=report, user=request.user)
+                self.message_user(request, _("Đã gửi và duyệt báo cáo của %(agency)s trong một bước.")
+                                  % {"agency": report.agency}, messages.SUCCESS)
+            elif action == "approve":
+                services.report_approve(report=report, user=request.user)
+                self.message_user(request, _("Đã duyệt báo cáo của %(agency)s.") % {"agency": report.agency},
+                                  messages.SUCCESS)
+            else:
+                raise PermissionDenied
+        except ReportError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return False
+        return True
+
+    def workflow_view(self, request, pk: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        report = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not is_province_staff(request, report):
+            raise PermissionDenied
+        self._workflow(request, report, request.POST.get("action", ""))
+        return HttpResponseRedirect(reverse("admin:reports_agencyreport_change", args=[report.pk]))
+
+    def _bulk(self, request, queryset, action: str, done_message) -> None:
+        done = sum(self._workflow(request, report, action) for report in queryset)
+        self.message_user(request, done_message % {"count": done}, messages.INFO)
 
     @admin.action(description=_("Duyệt các báo cáo đã chọn"))
     def approve_selected(self, request, queryset):
@@ -93,6 +419,78 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
         self.message_user(request, _("Đã duyệt %(count)s báo cáo.") % {"count": approved}, messages.SUCCESS)
         for line in refused:
             self.message_user(request, line, messages.WARNING)
+
+    @admin.action(description=_("Gửi thay các báo cáo Sở KH&CN đã nhập thay"))
+    def submit_on_behalf_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit", _("Đã gửi %(count)s báo cáo."))
+
+    @admin.action(description=_("Gửi và duyệt trong một bước các báo cáo Sở KH&CN đã nhập thay"))
+    def submit_and_approve_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit_and_approve", _("Đã gửi và duyệt %(count)s báo cáo."))
+
+    # -- bulk values from a spreadsheet: upload → preview → confirm ------------------------------------
+    IMPORT_SESSION_KEY = "reports_import_values"
+
+    def _periods(self, request):
+        periods = ReportingPeriod.objects.select_related("plan", "plan__province")
+        return periods if request.user.is_superuser else periods.filter(plan__province=user_province(request.user))
+
+    def import_values_view(self, request):
+        if not is_province_staff(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("Nhập số liệu từ tệp"), "form": None, "outcome": None, "token": ""}
+        if request.method == "POST" and request.POST.get("token"):
+            return self._import_confirm(request, context)
+        form = ValuesUploadForm(request.POST or None, request.FILES or None, user=request.user)
+        context["form"] = form
+        if request.method == "POST" and form.is_valid():
+            period = form.cleaned_data["period"]
+            try:
+                sheet = read_uploaded_values(form.cleaned_data["file"])
+                outcome = values_import(plan=period.plan, period=period, rows=sheet.rows, user=request.user,
+                                        source_reference=form.cleaned_data["source_reference"], dry_run=True)
+            except BulkFileError as error:
+                form.add_error("file", error.message)
+            except ReportError as error:
+                form.add_error(None, error.message)
+            else:
+                context.update(outcome=outcome, sheet=sheet, period=period,
+                               source_reference=form.cleaned_data["source_reference"])
+                if outcome.ok:
+                    token = uuid.uuid4().hex
+                    pending = request.session.get(self.IMPORT_SESSION_KEY, {})
+                    pending[token] = {"period": period.pk, "rows": [row.as_dict() for row in sheet.rows],
+                                      "source_reference": form.cleaned_data["source_reference"],
+                                      "file": sheet.source_name}
+                    request.session[self.IMPORT_SESSION_KEY] = pending
+                    context["token"] = token
+        return TemplateResponse(request, "admin/reports/agencyreport/import_values.html", context,
+                                status=400 if context["outcome"] is not None and not context["outcome"].ok else 200)
+
+    def _import_confirm(self, request, context):
+        pending = request.session.get(self.IMPORT_SESSION_KEY, {})
+        stored = pending.get(request.POST["token"])
+        if stored is None:
+            self.message_user(request, _("Phiên xem trước đã hết hạn; vui lòng tải tệp lên lại."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:reports_agencyreport_import_values"))
+        period = get_object_or_404(self._periods(request), pk=stored["period"])
+        rows = [ValueRow(**row) for row in stored["rows"]]
+        try:
+            outcome = values_import(plan=period.plan, period=period, rows=rows, user=request.user,
+                                    source_reference=stored["source_reference"], dry_run=False)
+        except ReportError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:reports_agencyreport_import_values"))
+        if not outcome.ok:  # the data changed between preview and confirm
+            context.update(outcome=outcome, period=period, source_reference=stored["source_reference"],
+                           form=ValuesUploadForm(user=request.user))
+            return TemplateResponse(request, "admin/reports/agencyreport/import_values.html", context, status=400)
+        del pending[request.POST["token"]]
+        request.session[self.IMPORT_SESSION_KEY] = pending
+        self.message_user(request, outcome.summary, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:reports_agencyreport_changelist")
+                                    + f"?period__code={period.code}&plan__id__exact={period.plan_id}")
 
 
 @admin.register(ReportingPolicy)

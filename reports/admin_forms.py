@@ -1,0 +1,259 @@
+"""Forms of the admin's "enter on behalf of an agency" page and its bulk upload.
+
+None of these forms writes anything, and none holds a rule of its own: each turns what staff typed
+into the data shape of `reports.validation` (the API's shape), asks `validate_report_data` — the same
+check as the agency's own form, the API and the Excel upload — and puts each message back beside its
+field. The admin then hands the collected data to `reports.services.report_save(on_behalf=True)`.
+
+Numbers are typed as text ("95,5", "16.861") so a Vietnamese official's input reaches the shared
+parser unchanged; the form shows stored numbers back the same way.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django import forms
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from agencies.roles import user_province
+from indicators.numbers import format_number
+from reports import services
+from reports.forms import INDICATOR_FIELDS_BY_KIND, indicator_input_kind
+from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry
+from reports.validation import validate_report_data
+
+DATE_FORMAT = "%d/%m/%Y"
+_SOURCE_WITH_DATE = re.compile(r"^(?P<number>.*?)\s+ngày\s+(?P<date>\d{1,2}/\d{1,2}/\d{4})\s*$")
+
+
+def shown(value) -> str:
+    """A stored value as staff would type it back: 95,5 · 16.861 · 31/03/2026."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime(DATE_FORMAT)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)
+
+
+def split_source_reference(text: str) -> tuple[str, dt.date | None]:
+    """"Công văn số 123/STTTT-BCVT ngày 05/10/2026" → ("Công văn số 123/STTTT-BCVT", 5 Oct 2026)."""
+    match = _SOURCE_WITH_DATE.match(text or "")
+    if match:
+        try:
+            return match["number"].strip(), dt.datetime.strptime(match["date"], DATE_FORMAT).date()
+        except ValueError:
+            pass
+    return (text or "").strip(), None
+
+
+def join_source_reference(number: str, date: dt.date | None) -> str:
+    number = (number or "").strip()
+    return f"{number} ngày {date:%d/%m/%Y}" if number and date else number
+
+
+def _text_input(size: int = 10, **attrs) -> forms.TextInput:
+    return forms.TextInput(attrs={"size": size, "inputmode": "decimal", **attrs})
+
+
+class OnBehalfReportForm(forms.ModelForm):
+    """The report itself: where the figures came from, and the narrative."""
+
+    document_number = forms.CharField(
+        label=_("Số, ký hiệu văn bản nguồn"), max_length=200,
+        help_text=_("Văn bản cơ quan gửi số liệu, ví dụ: Công văn số 123/STTTT-BCVT; hoặc “Thư điện tử của …”."),
+        error_messages={"required": _("Vui lòng ghi văn bản nguồn của số liệu (số, ký hiệu công văn).")})
+    document_date = forms.DateField(label=_("Ngày văn bản"), required=False, input_formats=[DATE_FORMAT],
+                                    widget=forms.DateInput(format=DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"}),
+                                    error_messages={"invalid": _("Ngày viết theo dạng ngày/tháng/năm, ví dụ 05/10/2026.")})
+    # The version staff read; a save over a newer one is refused (someone else saved meanwhile).
+    version = forms.IntegerField(label=_("Phiên bản"), widget=forms.HiddenInput)
+
+    class Meta:
+        model = AgencyReport
+        fields = list(AgencyReport.NARRATIVE_FIELDS)
+        widgets = {name: forms.Textarea(attrs={"rows": 3, "cols": 80}) for name in AgencyReport.NARRATIVE_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            number, date = split_source_reference(self.instance.source_reference)
+            self.initial.update(document_number=number, document_date=date, version=self.instance.version)
+
+    @property
+    def source_reference(self) -> str:
+        return join_source_reference(self.cleaned_data.get("document_number", ""),
+                                     self.cleaned_data.get("document_date"))
+
+    def report_data(self) -> dict:
+        """The report-level part of the data for `report_save`."""
+        return {"narrative": {name: self.cleaned_data.get(name, "") for name in AgencyReport.NARRATIVE_FIELDS},
+                "source_reference": self.source_reference}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        current = AgencyReport.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if current is not None and cleaned.get("version") != current:
+            raise forms.ValidationError(
+                _("Báo cáo vừa được người khác lưu (phiên bản %(current)s, bạn đang sửa phiên bản %(yours)s). "
+                  "Vui lòng tải lại trang để xem thay đổi rồi nhập lại.")
+                % {"current": current, "yours": cleaned.get("version")})
+        _cleaned, errors = validate_report_data(self.instance, self.report_data())
+        for name, messages in (errors.get("narrative") or {}).items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+        for message in errors.get("source_reference") or []:
+            self.add_error("document_number", message)
+        return cleaned
+
+
+class IndicatorEntryAdminForm(forms.ModelForm):
+    """One indicator line. The inputs are not model fields: the text typed goes to the shared validation."""
+
+    entry_value = forms.CharField(label=_("Giá trị"), required=False, widget=_text_input())
+    entry_numerator = forms.CharField(label=_("Tử số"), required=False, widget=_text_input())
+    entry_denominator = forms.CharField(label=_("Mẫu số"), required=False, widget=_text_input())
+    entry_milestone_state = forms.ChoiceField(label=_("Tình trạng"), required=False,
+                                              choices=[("", "—"), *IndicatorEntry.MilestoneState.choices])
+    entry_note = forms.CharField(label=_("Ghi chú, giải trình"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2, "cols": 30}))
+    entry_source = forms.CharField(label=_("Nguồn số liệu"), required=False, max_length=255,
+                                   widget=forms.TextInput(attrs={"size": 18}))
+    entry_as_of = forms.CharField(label=_("Tính đến ngày"), required=False,
+                                  widget=forms.TextInput(attrs={"size": 10, "placeholder": "dd/mm/yyyy"}))
+
+    FIELDS = ("value", "numerator", "denominator", "milestone_state", "note", "source", "as_of")
+
+    class Meta:
+        model = IndicatorEntry
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        entry = self.instance
+        if entry.pk:
+            for name in self.FIELDS:
+                self.initial[f"entry_{name}"] = shown(getattr(entry, name))
+            # Only the inputs of the indicator's kind are open: a milestone takes a state, a ratio its
+            # numerator and denominator, any other indicator one value.
+            applicable = INDICATOR_FIELDS_BY_KIND[indicator_input_kind(entry.indicator)]
+            for name in self.FIELDS:
+                if name not in applicable:
+                    self.fields[f"entry_{name}"].disabled = True
+                    self.fields[f"entry_{name}"].widget.attrs["title"] = _("Không áp dụng cho chỉ tiêu này")
+
+    def item(self) -> dict:
+        applicable = INDICATOR_FIELDS_BY_KIND[indicator_input_kind(self.instance.indicator)]
+        return {"indicator": self.instance.indicator.code,
+                **{name: self.cleaned_data.get(f"entry_{name}", "") for name in applicable}}
+
+
+class TaskEntryAdminForm(forms.ModelForm):
+    entry_status = forms.ChoiceField(label=_("Tình trạng"), required=False,
+                                     choices=[("", "—"), *TaskEntry.Status.choices])
+    entry_progress = forms.CharField(label=_("Tiến độ (%)"), required=False, widget=_text_input(size=5))
+    entry_done = forms.CharField(label=_("Kết quả thực hiện trong kỳ"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2, "cols": 40}))
+    entry_next = forms.CharField(label=_("Nhiệm vụ kỳ tới"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2, "cols": 30}))
+
+    # form suffix → the validation's key (and the model field it fills)
+    FIELDS = {"status": "status", "progress": "progress", "done": "done", "next": "next_steps"}
+
+    class Meta:
+        model = TaskEntry
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name, model_field in self.FIELDS.items():
+                self.initial[f"entry_{name}"] = shown(getattr(self.instance, model_field))
+
+    def item(self) -> dict:
+        return {"task": self.instance.task.code,
+                **{name: self.cleaned_data.get(f"entry_{name}", "") for name in self.FIELDS}}
+
+
+class EntryFormSet(BaseInlineFormSet):
+    """Validates its changed lines together with `validate_report_data` and keeps them for the save."""
+
+    data_key = ""  # "indicator_entries" or "task_entries"
+
+    def clean(self):
+        super().clean()
+        self.items: list[dict] = []
+        if any(self.errors):
+            return
+        changed = [form for form in self.forms if form.instance.pk and form.has_changed()]
+        self.items = [form.item() for form in changed]
+        if not self.items:
+            return
+        _cleaned, errors = validate_report_data(self.instance, {self.data_key: self.items})
+        by_code = errors.get(self.data_key) or {}
+        for form, item in zip(changed, self.items, strict=True):
+            code = item.get("indicator") or item.get("task")
+            for name, messages in (by_code.get(code) or {}).items():
+                field = f"entry_{name}" if f"entry_{name}" in form.fields else None
+                for message in messages:
+                    form.add_error(field, message)
+        for message in by_code.get("non_field_errors") or []:
+            raise forms.ValidationError(message)
+
+
+class IndicatorEntryFormSet(EntryFormSet):
+    data_key = "indicator_entries"
+
+
+class TaskEntryFormSet(EntryFormSet):
+    data_key = "task_entries"
+
+
+class AttachmentAdminForm(forms.ModelForm):
+    """A new attachment (the dispatch, the spreadsheet): checked as `attachment_add` will check it."""
+
+    upload = forms.FileField(label=_("Tệp (PDF, DOCX, XLSX, JPG, PNG; tối đa 20 MB)"), required=False)
+
+    class Meta:
+        model = Attachment
+        fields: list[str] = []
+
+    def clean_upload(self):
+        uploaded = self.cleaned_data.get("upload")
+        if uploaded is None:
+            return None
+        if uploaded.size > services.ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(_("Tệp “%(name)s” lớn hơn 20 MB.") % {"name": uploaded.name})
+        # The same content check as attachment_add, so the message stands beside the field.
+        if services._detect_attachment_type(uploaded) is None:
+            raise forms.ValidationError(
+                _("Tệp “%(name)s” không phải PDF, DOCX, XLSX, JPG hoặc PNG (kiểm tra theo nội dung tệp).")
+                % {"name": uploaded.name})
+        return uploaded
+
+
+class ValuesUploadForm(forms.Form):
+    """Step 1 of "Nhập số liệu từ tệp": which period, which file, which dispatch."""
+
+    period = forms.ModelChoiceField(label=_("Kỳ báo cáo"), queryset=ReportingPeriod.objects.none(),
+                                    error_messages={"required": _("Vui lòng chọn kỳ báo cáo.")})
+    file = forms.FileField(label=_("Tệp số liệu (.xlsx hoặc .csv)"),
+                           help_text=_("Mỗi dòng một cơ quan và một chỉ tiêu (cột “Cơ quan/Đơn vị”, “Mã chỉ tiêu”, "
+                                       "“Giá trị” hoặc “Tử số”, “Mẫu số”, “Ghi chú”, “Nguồn”), hoặc mỗi dòng một cơ "
+                                       "quan, mỗi cột một chỉ tiêu (tiêu đề cột là mã hoặc tên chỉ tiêu)."),
+                           error_messages={"required": _("Vui lòng chọn tệp.")})
+    source_reference = forms.CharField(label=_("Văn bản nguồn"), max_length=255, required=False,
+                                       help_text=_("Ví dụ: Công văn số 123/STTTT-BCVT ngày 05/10/2026"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        periods = ReportingPeriod.objects.select_related("plan").order_by("plan__title", "-starts_on", "kind")
+        if not user.is_superuser:
+            periods = periods.filter(plan__province=user_province(user))
+        self.fields["period"].queryset = periods
+        self.fields["period"].label_from_instance = lambda period: f"{period.plan.title} · {period.label}"
