@@ -286,7 +286,8 @@ def test_split_stated_target_never_crashes(text):
 
 
 def test_parse_money_takes_the_column_unit_when_the_cell_has_none():
-    assert parse_money("12.500", unit="triệu đồng") == parse_money("12.500 triệu đồng")
+    with_column_unit = parse_money("12.500", unit="triệu đồng")
+    assert (with_column_unit.amount, with_column_unit.unit, with_column_unit.text) == (12500, "triệu đồng", "12.500")
     assert parse_money("1,2 tỷ đồng", unit="triệu đồng").unit == "tỷ đồng"
     assert parse_money("Vốn đầu tư", unit="triệu đồng").unit == ""
 
