@@ -651,3 +651,17 @@ def test_only_the_agency_head_confirms(client, users, province, reporter_a, repo
     as_user(client, users[who]).post(reverse("reports:confirm", args=[report_a.pk]))
     report_a.refresh_from_db()
     assert (report_a.status == Status.SUBMITTED) is confirmed
+
+
+@pytest.mark.parametrize(("moment", "label"), [
+    (dt.datetime(2026, 3, 19, 23, 59, tzinfo=IN_Q1.tzinfo), "hạn cuối hôm nay"),
+    (dt.datetime(2026, 3, 20, 0, 0, tzinfo=IN_Q1.tzinfo), "quá hạn 1 ngày"),
+    # The server's clock in UTC is still the 19th at 17:00 UTC: the deadline is read in Hà Nội time.
+    (dt.datetime(2026, 3, 19, 17, 0, tzinfo=dt.UTC), "quá hạn 1 ngày"),
+])
+def test_inbox_days_left_turns_overdue_at_midnight_in_ho_chi_minh(client, reporter_a, report_a, moment, label):
+    with time_machine.travel(moment, tick=False):
+        client.force_login(reporter_a)
+        content = client.get(reverse("reports:inbox")).content.decode()
+    item = content.split(f'href="{page_url(report_a)}"')[1].split("</li>")[0]
+    assert label in item
