@@ -151,7 +151,8 @@ class ReportDetailView(APIView):
 
 
 class ReportActionView(APIView):
-    """POST /api/v1/reports/<id>/<action>/: submit, confirm, approve, return ({"reason"}), reopen ({"reason"})."""
+    """POST /api/v1/reports/<id>/<action>/: submit, confirm, send-back ({"reason"}: the head does not confirm),
+    approve, return ({"reason"}, optional "entry_reasons"), reopen ({"reason"})."""
 
     action_name = ""
 
@@ -166,6 +167,8 @@ class ReportActionView(APIView):
                 services.report_submit(report=report, user=request.user)
             elif self.action_name == "confirm":
                 services.report_confirm(report=report, user=request.user)
+            elif self.action_name == "send-back":
+                services.report_send_back(report=report, user=request.user, reason=reason)
             elif self.action_name == "approve":
                 services.report_approve(report=report, user=request.user)
             elif self.action_name == "return":

@@ -7,6 +7,6 @@ urlpatterns = [
     path("reports/<int:pk>/", api.ReportDetailView.as_view(), name="api-report"),
     *[path(f"reports/<int:pk>/{action}/", api.ReportActionView.as_view(action_name=action),
            name=f"api-report-{action}")
-      for action in ("submit", "confirm", "approve", "return", "reopen")],
+      for action in ("submit", "confirm", "send-back", "approve", "return", "reopen")],
     path("plans/<slug:code>/compliance/", api.PlanComplianceView.as_view(), name="api-plan-compliance"),
 ]

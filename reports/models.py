@@ -385,6 +385,7 @@ class ReportEvent(models.Model):
         ENTERED_ON_BEHALF = "entered_on_behalf", _("Sở KH&CN nhập thay")
         SUBMITTED = "submitted", _("Gửi báo cáo")
         CONFIRMED = "confirmed", _("Lãnh đạo đơn vị xác nhận")
+        SENT_BACK = "sent_back", _("Lãnh đạo đơn vị yêu cầu sửa")
         APPROVED = "approved", _("Duyệt")
         RETURNED = "returned", _("Trả lại")
         REOPENED = "reopened", _("Mở lại")

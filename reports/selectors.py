@@ -24,7 +24,7 @@ class ReportPermissions:
     can_edit: bool = False  # save the draft (agency users of the report's agency)
     can_enter_on_behalf: bool = False  # staff typing in an agency's paper report
     can_submit: bool = False
-    can_confirm: bool = False
+    can_confirm: bool = False  # the agency head confirms, or sends the report back to its reporters
     can_review: bool = False  # approve or return
     can_reopen: bool = False
 

@@ -353,6 +353,22 @@ def report_confirm(*, report: AgencyReport, user) -> AgencyReport:
     return _sync_caller(report, locked)
 
 
+def report_send_back(*, report: AgencyReport, user, reason: str) -> AgencyReport:
+    """The agency head does not confirm: the report goes back to its reporters as a draft, with a reason.
+    (Not a return by Sở KH&CN: it does not count as rework in compliance.)"""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = _locked(report)
+        if not report_permissions(user, locked).can_confirm:
+            raise _refuse(locked, _("trả báo cáo cho người báo cáo"))
+        if not reason:
+            raise ReportError(_("Vui lòng nêu điều cần sửa để người báo cáo biết."))
+        locked.status = Status.DRAFT
+        locked.return_reason = reason
+        _record(locked, user=user, action=Action.SENT_BACK, reason=reason, fields=["status", "return_reason"])
+    return _sync_caller(report, locked)
+
+
 def _touched_indicator_ids(report: AgencyReport) -> list[int]:
     return sorted(IndicatorEntry.objects.filter(report=report).values_list("indicator_id", flat=True))
 

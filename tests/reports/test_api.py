@@ -252,3 +252,18 @@ def test_compliance_body(world, submitted_a, as_user):
     assert response.status_code == 404
     assert response.json()["detail"] == "Kế hoạch không có kỳ báo cáo “2031-Q1”."
     assert client.get("/api/v1/plans/khong-co/compliance/").status_code == 404
+
+
+def test_head_confirmation_through_the_api(province, report_a, as_user):
+    from tests.reports.factories import ReportingPolicyFactory
+
+    ReportingPolicyFactory(province=province, require_head_confirmation=True)
+    assert as_user("reporter_a").post(url(report_a, "submit")).json()["status"] == "awaiting_confirmation"
+    assert as_user("reporter_a").post(url(report_a, "confirm")).status_code == 403
+    assert as_user("reporter_b").post(url(report_a, "confirm")).status_code == 404
+    response = as_user("head_a").post(url(report_a, "send-back"), {"reason": "Thiếu nguồn"}, format="json")
+    assert response.json()["status"] == "draft"
+    as_user("reporter_a").post(url(report_a, "submit"))
+    body = as_user("head_a").post(url(report_a, "confirm")).json()
+    assert body["status"] == "submitted"
+    assert body["submitted_at"] is not None

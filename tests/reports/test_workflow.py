@@ -232,3 +232,20 @@ def test_permissions_follow_status(report_a, reporter_a, staff, leader, reporter
     reporter_a_fresh = type(reporter_a).objects.get(pk=reporter_a.pk)
     assert not report_permissions(reporter_a_fresh, report_a).can_edit
     assert report_permissions(staff, report_a).can_review
+
+
+def test_head_sends_back_instead_of_confirming(province, report_a, reporter_a, head_a, reporter_b):
+    from reports.services import report_send_back
+
+    ReportingPolicyFactory(province=province, require_head_confirmation=True)
+    report_submit(report=report_a, user=reporter_a)
+    with pytest.raises(ReportNotAllowed):
+        report_send_back(report=report_a, user=reporter_a, reason="x")
+    with pytest.raises(ReportError, match="nêu điều cần sửa"):
+        report_send_back(report=report_a, user=head_a, reason=" ")
+    report_send_back(report=report_a, user=head_a, reason="Bổ sung số liệu tháng 3")
+    assert report_a.status == Status.DRAFT
+    assert report_a.return_reason == "Bổ sung số liệu tháng 3"
+    assert events(report_a) == ["submitted", "sent_back"]
+    save(report_a, reporter_a, {"narrative": {"achievements": "Đã bổ sung"}})
+    assert AgencyReport.objects.with_compliance().get(pk=report_a.pk).returned_count == 0
