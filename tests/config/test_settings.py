@@ -57,6 +57,7 @@ def test_env_database_reads_postgresql(monkeypatch):
     assert (config["NAME"], config["USER"], config["HOST"], config["PORT"]) == ("chitieu", "chitieu", "db.example", 5433)
 
 
+@pytest.mark.filterwarnings("ignore:Engine not recognized:UserWarning")
 @pytest.mark.parametrize("raw", ["not a url", "postgres://", "mysql://u@h/db", "postgres://u@h:notaport/db"])
 def test_env_database_rejects_malformed_urls_naming_the_variable(monkeypatch, raw):
     monkeypatch.setenv("DATABASE_URL", raw)
