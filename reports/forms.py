@@ -86,8 +86,12 @@ class ReportDataForm:
     """The report page's inputs: entries, narrative; bound to POST data or prefilled from the database."""
 
     def __init__(self, report: AgencyReport, indicator_entries, task_entries, *, targets: dict[int, str],
-                 previous: dict[str, dict], data=None, prefill: bool = True):
+                 previous: dict[str, dict], data=None, prefill: bool = True, on_behalf: bool = False):
         self.report = report
+        # Staff typing in a paper report also name the letter it came in ("Công văn số …").
+        self.on_behalf = on_behalf
+        self.source_reference = (data.get("source_reference", "") if data is not None
+                                 else report.source_reference)
         self.data = data
         self.prefill = prefill
         self.narrative_conflicts: dict[str, str] = {}
@@ -135,8 +139,11 @@ class ReportDataForm:
                            for row in self.indicator_rows]
         task_items = [{"task": row.code, **{name: row.values[name] for name in row.fields}}
                       for row in self.task_rows]
-        return {"indicator_entries": indicator_items, "task_entries": task_items,
+        data = {"indicator_entries": indicator_items, "task_entries": task_items,
                 "narrative": dict(self.narrative)}
+        if self.on_behalf:
+            data["source_reference"] = self.source_reference
+        return data
 
     def add_errors(self, errors: dict) -> None:
         self.errors = errors or {}
@@ -145,6 +152,10 @@ class ReportDataForm:
             for row in rows:
                 messages = by_code.get(row.code) or {}
                 row.errors = {name: list(msgs) for name, msgs in messages.items() if isinstance(msgs, list)}
+
+    @property
+    def source_reference_errors(self) -> list[str]:
+        return list(self.errors.get("source_reference") or [])
 
     @property
     def narrative_errors(self) -> dict:

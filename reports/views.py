@@ -114,16 +114,16 @@ def report_page(request, pk: int):
     return _render_detail(request, report, permissions)
 
 
-def _bound_form(report: AgencyReport, page: dict, data=None) -> ReportDataForm:
+def _bound_form(report: AgencyReport, page: dict, data=None, on_behalf: bool = False) -> ReportDataForm:
     return ReportDataForm(report, page["indicator_entries"], page["task_entries"], targets=page["targets"],
-                          previous=page["previous"], data=data)
+                          previous=page["previous"], data=data, on_behalf=on_behalf)
 
 
 def _render_form(request, report, permissions, *, on_behalf: bool, form: ReportDataForm | None = None,
                  page: dict | None = None, version: int | None = None, just_saved: bool = False,
                  status: int = 200):
     page = page or report_page_data(report)
-    form = form or _bound_form(report, page)
+    form = form or _bound_form(report, page, on_behalf=on_behalf)
     return render(request, "reports/report_form.html", {
         "report": report, "period": report.period, "permissions": permissions, "form": form, "page": page,
         "version": version or report.version, "on_behalf": on_behalf, "just_saved": just_saved,
@@ -139,7 +139,7 @@ def _report_post(request, report, permissions, *, on_behalf: bool):
         return redirect(_report_url(report))
     action = request.POST.get("action", "save")
     page = report_page_data(report)
-    form = _bound_form(report, page, data=request.POST)
+    form = _bound_form(report, page, data=request.POST, on_behalf=on_behalf)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:

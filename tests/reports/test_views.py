@@ -320,15 +320,19 @@ def test_head_confirms_when_the_province_requires_it(client, province, reporter_
     assert report_a.status == Status.SUBMITTED and report_a.confirmed_by == head_a
 
 
-def test_staff_enters_a_paper_report_on_behalf(client, staff, report_a):
+def test_staff_enters_a_paper_report_on_behalf(client, staff, reporter_a, report_a):
     client.force_login(staff)
     assert "nhap-thay=1" in client.get(page_url(report_a)).content.decode()
     url = page_url(report_a) + "?nhap-thay=1"
     assert "reports/report_form.html" in [t.name for t in client.get(url).templates]
-    response = client.post(url, form_data(report_a, {("I.1", "value"): "88"}))
+    letter = "Công văn số 123/SYT-KHTC ngày 05/03/2026"
+    response = client.post(url, form_data(report_a, {("I.1", "value"): "88", (None, "source_reference"): letter}))
     assert response.status_code == 302
     report_a.refresh_from_db()
-    assert report_a.entered_on_behalf and report_a.entered_by == staff
+    assert report_a.entered_on_behalf and report_a.entered_by == staff and report_a.source_reference == letter
+    # The agency's own form does not offer (nor save) the letter field.
+    client.force_login(reporter_a)
+    assert 'name="source_reference"' not in client.get(page_url(report_a)).content.decode()
 
 
 # ---------------------------------------------------------------- staff review
