@@ -5,7 +5,18 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 export DEBUG ?= 1
 
-.PHONY: install run worker test test-fast lint format migrations-check bench clean
+.DEFAULT_GOAL := help
+.PHONY: help install run worker test lint format migrations-check bench clean
+
+help:
+	@echo "make run               cài đặt nếu cần, migrate, nạp dữ liệu mẫu, chạy tại http://127.0.0.1:8000/"
+	@echo "make test              chạy kiểm thử (PYTEST_ARGS=... để chọn phần)"
+	@echo "make install           tạo .venv và cài dự án kèm nhóm dev"
+	@echo "make lint | format     ruff check | ruff check --fix"
+	@echo "make migrations-check  báo lỗi nếu model đổi mà chưa có migration"
+	@echo "make bench             đo hiệu năng, ghi docs/performance.md"
+	@echo "make worker            Celery worker kèm beat (cần REDIS_URL)"
+	@echo "make clean             xóa .venv, db.sqlite3, staticfiles"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
