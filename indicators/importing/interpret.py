@@ -217,10 +217,11 @@ class TableInterpreter:
 
     def parse_targets(self, row: L.LogicalRow, cells: dict[int, str], direction: str) -> list[ParsedTarget]:
         parsed: list[ParsedTarget] = []
-        filled = {year: text for year, text in cells.items() if clean_cell(text)}
+        # Cells come cleaned from the layout (clean_cell): no second pass here, it is the hot loop.
+        filled = {year: text for year, text in cells.items() if text}
         for year in sorted(cells):
             text = cells[year]
-            if not clean_cell(text):
+            if not text:
                 if filled:
                     self.warn(row.line, _("Ô mục tiêu năm {year} trống: có thể là ô gộp với năm bên cạnh; "
                                           "không ghi mục tiêu năm này.").format(year=year))
@@ -231,7 +232,7 @@ class TableInterpreter:
                 self.error(row.line, _("Mục tiêu năm {year} “{text}”: {reason}").format(
                     year=year, text=text, reason=getattr(exc, "message", str(exc))))
                 continue
-            parsed.append(ParsedTarget(year, target.op, target.low, target.high, target.text or clean_cell(text)))
+            parsed.append(ParsedTarget(year, target.op, target.low, target.high, target.text or text))
         numeric = [t for t in parsed if t.op != "text"]
         if numeric and len(numeric) < len(parsed):
             for target in parsed:

@@ -189,10 +189,6 @@ def _strip(row: list[str]) -> list[str]:
     return cells
 
 
-def _key(row: list[str]) -> str:
-    return "|".join(fold(c) for c in _strip(row))
-
-
 def find_header(table: RawTable) -> tuple[int, int, list[Column], str]:
     """(first header row, number of header rows, columns, kind); LayoutError when none is found."""
     for start in range(min(4, len(table.rows))):
@@ -309,7 +305,8 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
     for column in columns:
         by_role.setdefault(column.role, []).append(column)
     number_col = by_role["number"][0].index if "number" in by_role else None
-    header_keys = {_key(table.rows[start + k]) for k in range(header_rows)}
+    cleaned_rows = [_strip(row) for row in table.rows]
+    header_keys = {"|".join(fold(c) for c in cleaned_rows[start + k]) for k in range(header_rows)}
     name_role = {INDICATORS: "name", TASKS: "content", PROJECTS: "project", RESULTS: "objective",
                  COOPERATION: "content"}[kind]
     if kind == RESULTS and "objective" not in by_role:
@@ -322,14 +319,14 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
     raw_rows: list[tuple] = []  # (line, cells, after_break, merged cols, raw width)
     after_break = False
     for index in range(start + header_rows, len(table.rows)):
-        cells = _strip(table.rows[index])
+        cells = cleaned_rows[index]
         line = table.row_numbers[index]
         if index in table.breaks:
             after_break = True
         if not cells:
             after_break = True
             continue
-        if _key(table.rows[index]) in header_keys:
+        if "|".join(fold(c) for c in cells) in header_keys:
             after_break = True  # a header repeated at a page break
             continue
         merged = {c for r, c in table.merged if r == index}
