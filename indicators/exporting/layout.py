@@ -9,6 +9,7 @@ Every cell is text in the Vietnamese format (16.861 · 5,07 · 30/06/2026), as i
 file then reads the same in an Excel of any locale, and imports back unchanged.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -58,21 +59,49 @@ def _section_cells(section: Section, width: int) -> list[str]:
     return [section.title] + [""] * (width - 1)
 
 
-def _with_sections(contents: PlanContents, items, width: int, row_cells) -> list[ExportRow]:
+def _item_number(code: str, chain: list[Section]) -> str:
+    """The number shown under TT: the item's code without its sections' part ("I.1" under I → "1").
+
+    Codes follow the importer: one segment per section on the path (its code, or its ordinal when it
+    has none), then the row's number.
+    """
+    segments = code.split(".")
+    if 0 < len(chain) < len(segments) and all(
+            not section.code or segment == section.code for section, segment in zip(chain, segments, strict=False)):
+        return ".".join(segments[len(chain):])
+    prefix = ".".join(section.code for section in chain if section.code)
+    return code[len(prefix) + 1:] if prefix and code.startswith(prefix + ".") else code
+
+
+def _with_sections(contents: PlanContents, items, width: int, row_cells, section_cells=None, *,
+                   group_column: bool = False) -> list[ExportRow]:
+    """Item rows with a section row wherever the section changes.
+
+    With `group_column`, sections without a code (a "Trụ cột / Nhóm chỉ tiêu" group) are not rows of
+    their own: their title goes in the second column of their first item, as in seed 002.
+    """
+    section_cells = section_cells or _section_cells
     rows: list[ExportRow] = []
     previous: list[int] = []
+    previous_group: int | None = None
     for item in items:
         chain = contents.section_chain(item.section_id)
-        ids = [section.id for section in chain]
+        headed = [section for section in chain if section.code] if group_column else chain
+        ids = [section.id for section in headed]
         common = 0
         while common < min(len(ids), len(previous)) and ids[common] == previous[common]:
             common += 1
-        for section in chain[common:]:
-            rows.append(ExportRow(_section_cells(section, width), is_section=True))
+        for section in headed[common:]:
+            rows.append(ExportRow(section_cells(section, width), is_section=True))
         previous = ids
-        prefix = ".".join(section.code for section in chain if section.code)
-        number = item.code[len(prefix) + 1:] if prefix and item.code.startswith(prefix + ".") else item.code
-        rows.append(ExportRow(row_cells(item, number)))
+        cells = row_cells(item, _item_number(item.code, chain))
+        if group_column:
+            groups = [section for section in chain if not section.code]
+            group = groups[-1] if groups else None
+            title = group.title if group is not None and group.id != previous_group else ""
+            previous_group = group.id if group is not None else None
+            cells = [cells[0], title, *cells[1:]]
+        rows.append(ExportRow(cells))
     return rows
 
 
@@ -114,7 +143,12 @@ def _indicator_table(contents: PlanContents, items: list, name: str, title_lines
         return row
 
     widths = [6, 45, 10, 14, *[12] * len(years), 24, 30, 24, *([10, 14] if with_rules else [])]
-    return ExportTable(name, title_lines, header, widths, _with_sections(contents, items, len(header), cells))
+    group_column = any(not section.code for item in items for section in contents.section_chain(item.section_id))
+    if group_column:
+        header.insert(1, _("Trụ cột/ Nhóm chỉ tiêu"))
+        widths.insert(1, 18)
+    return ExportTable(name, title_lines, header, widths,
+                       _with_sections(contents, items, len(header), cells, group_column=group_column))
 
 
 def _task_table(contents: PlanContents, items: list, name: str, title_lines: list[str]) -> ExportTable:
@@ -204,23 +238,45 @@ def _project_table(contents: PlanContents, items: list, name: str, title_lines: 
 
 
 _RESULT_LABELS = {Result.Status.ACHIEVED: "ĐẠT", Result.Status.NOT_ACHIEVED: "CHƯA ĐẠT"}
+# The importer keeps a results row's "Mục tiêu năm 2025" cell in its note as "Mục tiêu năm 2025: 100%".
+_YEAR_TARGET_NOTE = re.compile(r"^Mục tiêu năm (?P<year>\d{4}): (?P<target>.*?)(?:; (?P<rest>.*))?$", re.DOTALL)
 
 
 def _result_table(contents: PlanContents, items: list, name: str, title_lines: list[str]) -> ExportTable:
+    """Seed 002's layout: Mục tiêu ("1. …") | Mục tiêu năm 2025 | Kết quả thực hiện ("ĐẠT …")."""
     years = sorted({result.year for result in items})
-    year_label = _("Mục tiêu năm %(year)s") % {"year": years[0]} if len(years) == 1 else _("Mục tiêu")
-    header = [_("TT"), year_label, _("Kết quả thực hiện"), _("Đánh giá")]
-    if len(years) > 1:
-        header.insert(1, _("Năm"))
+    year_label = (_("Mục tiêu năm %(year)s") % {"year": years[0]} if len(years) == 1 else _("Mục tiêu năm"))
+    header = [_("Mục tiêu"), year_label, _("Kết quả thực hiện")]
+
+    def split_note(result) -> tuple[str, str]:
+        match = _YEAR_TARGET_NOTE.match(result.note or "")
+        if match and int(match["year"]) == result.year:
+            return match["target"], match["rest"] or ""
+        return "", result.note
+
+    with_note = any(split_note(result)[1] for result in items)
+    if with_note:
+        header.append(_("Ghi chú"))
 
     def cells(result, number: str) -> list[str]:
-        row = [number, result.target_text, result.result_text, _RESULT_LABELS.get(result.status, "")]
-        if len(years) > 1:
-            row.insert(1, str(result.year))
-        return row
+        year_target, note = split_note(result)
+        if len(years) > 1 and year_target:
+            year_target = f"{result.year}: {year_target}"
+        outcome = " ".join(p for p in [_RESULT_LABELS.get(result.status, ""), result.result_text] if p)
+        objective = f"{number}. {result.target_text}" if number else result.target_text
+        return [objective, year_target, outcome, *([note] if with_note else [])]
 
-    widths = [6, *([8] if len(years) > 1 else []), 45, 55, 12]
-    return ExportTable(name, title_lines, header, widths, _with_sections(contents, items, len(header), cells))
+    def section_cells(section: Section, width: int) -> list[str]:
+        # No TT column here: a section row is its title alone in the first column ("Hạ tầng số").
+        return [_section_label(section)] + [""] * (width - 1)
+
+    widths = [55, 16, 60, *([24] if with_note else [])]
+    return ExportTable(name, title_lines, header, widths,
+                       _with_sections(contents, items, len(header), cells, section_cells))
+
+
+def _section_label(section: Section) -> str:
+    return f"{section.code}. {section.title}" if section.code else section.title
 
 
 _BUILDERS = {
@@ -257,6 +313,10 @@ def plan_tables(contents: PlanContents, *, with_rules: bool = False) -> list[Exp
     for appendix in contents.appendices:
         for kind, items in items_by_kind.items():
             own = [item for item in items if item.appendix_id == appendix.id]
+            if kind == "indicators":
+                # A task that states a target ("… đạt trên 95% dân số") also made an indicator: the task's
+                # row already says it, and a second table would repeat the appendix.
+                own = [item for item in own if item.task_id is None or item.task.appendix_id != appendix.id]
             if not own:
                 continue
             name = str(appendix)

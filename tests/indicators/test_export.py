@@ -84,8 +84,9 @@ def plan(province, dost, agency_a, agency_b):
                              investment_unit="triệu đồng", funding_source="Vốn đầu tư", start_year=2023,
                              end_year=2025, status="Quyết toán")
     project.investors.set([dost])
-    Result.objects.create(plan=plan, code="1", order=1, target_text="Tỷ lệ dân số có điện thoại thông minh 80%",
-                          year=2025, status=Result.Status.ACHIEVED, result_text="Đạt 97,50%")
+    Result.objects.create(plan=plan, code="1", order=1, target_text="Tỷ lệ dân số có điện thoại thông minh",
+                          year=2025, status=Result.Status.ACHIEVED, result_text="Đạt 97,50%",
+                          note="Mục tiêu năm 2025: 80%")
     return plan
 
 
@@ -140,7 +141,7 @@ def test_plan_to_dict_follows_the_schema(plan):
         "investor": ["Sở Khoa học và Công nghệ"], "total_investment": 11984.5, "investment_unit": "triệu đồng",
         "funding_source": "Vốn đầu tư", "start_year": 2023, "end_year": 2025, "status": "Quyết toán", "note": "",
     }]
-    assert data["results"] == [{"code": "1", "section": [], "target_text": "Tỷ lệ dân số có điện thoại thông minh 80%",
+    assert data["results"] == [{"code": "1", "section": [], "target_text": "Tỷ lệ dân số có điện thoại thông minh",
                                 "year": 2025, "status": "achieved", "result_text": "Đạt 97,50%"}]
 
 
@@ -207,9 +208,9 @@ def test_xlsx_lays_out_the_appendices_and_reads_back(plan, tmp_path):
     assert [cell.value for cell in projects[6]][3:6] == ["11.984,5", "Vốn đầu tư", "2023 - 2025"]
     results = workbook["Phụ lục IV"]
     assert [results["A1"].value, results["A2"].value] == ["PHỤ LỤC IV", "KẾT QUẢ THỰC HIỆN"]
-    assert [cell.value for cell in results[5]] == ["TT", "Mục tiêu năm 2025", "Kết quả thực hiện", "Đánh giá"]
-    assert [cell.value for cell in results[6]] == ["1", "Tỷ lệ dân số có điện thoại thông minh 80%", "Đạt 97,50%",
-                                                    "ĐẠT"]
+    assert [cell.value for cell in results[5]] == ["Mục tiêu", "Mục tiêu năm 2025", "Kết quả thực hiện"]
+    assert [cell.value for cell in results[6]] == ["1. Tỷ lệ dân số có điện thoại thông minh", "80%",
+                                                    "ĐẠT Đạt 97,50%"]
 
     # Round trip: the reader gives back exactly the laid-out rows (merged title and section rows filled).
     path = tmp_path / "ke-hoach.xlsx"
@@ -305,7 +306,8 @@ def test_cooperation_appendix_keeps_the_agreement_layout(province, dost, agency_
     assert [cell.value for cell in sheet[6]] == [None, None, None, None, "VNPT", "UBND TỈNH ĐỒNG THÁP"]
 
 
-@pytest.mark.parametrize("seed", ["000_ha_tang_so_2026_2030.txt", "001_hop_tac_vnpt_2026_2030.txt"])
+@pytest.mark.parametrize("seed", ["000_ha_tang_so_2026_2030.txt", "001_hop_tac_vnpt_2026_2030.txt",
+                                  "002_chuyen_doi_so_2026.txt"])
 def test_exported_docx_imports_back_to_the_same_plan(seed, province, tmp_path):
     """Seed text → plan → .docx → the importer → the same indicators, tasks, projects and results."""
     from django.conf import settings
@@ -332,3 +334,21 @@ def test_exported_docx_imports_back_to_the_same_plan(seed, province, tmp_path):
     for kind in ("indicators", "tasks", "projects", "results"):
         assert reimported[kind] == original[kind], kind
     assert len(original["indicators"]) + len(original["tasks"]) > 20
+
+
+def test_sections_without_code_become_a_group_column(province, dost):
+    plan = PlanFactory(province=province, code="cds-2026", start_year=2026, end_year=2026)
+    appendix = AppendixFactory(plan=plan, number="III", title="Các chỉ tiêu năm 2026")
+    infrastructure = SectionFactory(plan=plan, appendix=appendix, code="", title="Phát triển hạ tầng số", order=1)
+    government = SectionFactory(plan=plan, appendix=appendix, code="", title="Chính quyền số", order=2)
+    for order, (code, section, name) in enumerate([("1", infrastructure, "Tỷ lệ phủ sóng 5G"),
+                                                    ("2", infrastructure, "Tỷ lệ cáp quang"),
+                                                    ("3", government, "Tỷ lệ hồ sơ trực tuyến")]):
+        IndicatorFactory(plan=plan, appendix=appendix, section=section, code=code, order=order, name=name)
+
+    [table] = plan_tables(load_plan_contents(plan))
+    assert table.header[:3] == ["TT", "Trụ cột/ Nhóm chỉ tiêu", "Chỉ tiêu"]
+    assert [row.cells[:3] for row in table.rows] == [["1", "Phát triển hạ tầng số", "Tỷ lệ phủ sóng 5G"],
+                                                     ["2", "", "Tỷ lệ cáp quang"],
+                                                     ["3", "Chính quyền số", "Tỷ lệ hồ sơ trực tuyến"]]
+    assert not any(row.is_section for row in table.rows)
