@@ -150,7 +150,8 @@ _PREFIXES: list[tuple[str, str]] = [
     (r"(?:phan dau |dat |phan dau dat )*(?:toi da|nhieu nhat)(?: la| dat| o muc)?", "<="),
     (r"(?:phan dau |dat |phan dau dat |giam )*(?:duoi|thap hon|nho hon|it hon|giam xuong duoi)", "<"),
     (r"(?:phan dau |tiep tuc )*(?:duy tri|giu vung|giu on dinh)(?: o muc| muc| dat| tren)?", "maintain"),
-    (r"(?:phan dau dat|phan dau|dat muc|dat|bao dam|dam bao|tang len|tang)(?: muc| khoang| tu| o muc)?", ">="),
+    # "Tăng lên 50%" reaches 50; a bare "Tăng 10%" is a growth, not a level: that one stays text.
+    (r"(?:phan dau dat|phan dau|dat muc|dat|bao dam|dam bao|tang len)(?: muc| khoang| tu| o muc)?", ">="),
     (r"≥|>=|=>|⩾", ">="),
     (r"≤|<=|=<|⩽", "<="),
     (r">", ">"),
@@ -168,7 +169,7 @@ _SINGLE = re.compile(
     rf"^(?:(?:{_PREFIX_RE})\s*:?\s*)?{_SIGN}(?P<num>{_NUMBER})\s*{_UNIT}\s*(?:(?:{_SUFFIX_RE})\s*)?[.;]?$"
 )
 _RANGE = re.compile(
-    rf"^(?:(?:tu|trong khoang|khoang|dat|dat tu|phan dau dat|phan dau|tang)\s+)?"
+    rf"^(?:(?:tu|trong khoang|khoang|dat|dat tu|phan dau dat|phan dau)\s+)?"
     rf"(?P<low>{_NUMBER})\s*(?P<unit1>%|[^\d\-–—~]{{0,30}}?)\s*(?:-|–|—|~|den|toi|den muc)\s*"
     rf"(?P<high>{_NUMBER})\s*(?P<unit2>[^\d]{{0,60}}?)\s*[.;]?$"
 )

@@ -59,6 +59,10 @@ D = Decimal
         ("≥ 60%¹⁹", ">=", 60, None, "%"),
         ("102 xã, phường", ">=", 102, None, "xã, phường"),
         ("95%.", ">=", 95, None, "%"),
+        ("Tăng lên 50%", ">=", 50, None, "%"),
+        ("Đạt 100%", ">=", 100, None, "%"),
+        ("Giảm xuống dưới 5%", "<", None, 5, "%"),
+        ("Không dưới 90%", ">=", 90, None, "%"),
     ],
 )
 def test_parse_target_reads_the_design_grammar(text, op, low, high, unit):
@@ -88,6 +92,7 @@ def test_plain_numbers_follow_the_indicator_direction(text, op):
         "Nâng cấp Trung tâm tích hợp dữ liệu tỉnh theo mô hình điện toán đám mây",
         "Các sở, ban, ngành và 102 xã, phường",
         "7. Tỷ trọng kinh tế số chiếm GRDP.",
+        "Tăng 10%",
         "3) Hoàn thành hệ thống",
     ],
 )
