@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.admin import ProvinceScopedAdmin, ProvinceScopedInline
+from indicators import admin_import  # noqa: F401 - adds "Nhập từ văn bản" (upload, preview, confirm) to plans
 from indicators.models import Baseline, Indicator, Target
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter  # choices come from the (province-scoped) changelist rows

@@ -1,0 +1,159 @@
+"""Plan import in the admin: upload, preview (a dry run), confirm (the real import), for Sở KH&CN staff.
+
+The same `plan_import` service as `manage.py import_plan`: the preview is its dry-run report (counts per
+kind, each row's parsed result, every warning and error with its line), and confirming runs it again on
+the same uploaded file. Between the two steps the file waits in a private temporary folder, found only
+through a token kept in the user's session.
+"""
+
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agencies.models import Membership, Province
+from agencies.roles import has_role, user_province
+from indicators.importing.service import MAX_BYTES
+from indicators.services import PlanOverrides, plan_import
+
+ACCEPTED = (".docx", ".xlsx", ".csv", ".tsv", ".txt", ".md")
+SESSION_KEY = "plan_import_uploads"
+UPLOAD_ROOT = Path(tempfile.gettempdir()) / "chitieu-plan-import"
+
+
+class PlanImportForm(forms.Form):
+    document = forms.FileField(
+        label=gettext_lazy("Văn bản kế hoạch hoặc bảng phụ lục"),
+        help_text=gettext_lazy("Văn bản .docx hoặc .txt/.md; một bảng phụ lục .xlsx, .csv, .tsv, .md, .docx. Tối đa 20 MB."))
+    plan_code = forms.SlugField(label=gettext_lazy("Mã kế hoạch"), required=False, max_length=60,
+                                help_text=gettext_lazy("Để trống: tạo từ tên kế hoạch. Bắt buộc khi nhập một bảng."))
+    province = forms.ModelChoiceField(Province.objects.all(), label=gettext_lazy("Tỉnh"), required=False)
+    title = forms.CharField(label=gettext_lazy("Tên kế hoạch"), required=False, max_length=500)
+    start_year = forms.IntegerField(label=gettext_lazy("Từ năm"), required=False, min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label=gettext_lazy("Đến năm"), required=False, min_value=2000, max_value=2100)
+    create_agencies = forms.BooleanField(label=gettext_lazy("Tạo các cơ quan chưa có trong danh bạ"), required=False)
+
+    def __init__(self, *args, fixed_province: Province | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_province = fixed_province
+        if fixed_province is not None:
+            del self.fields["province"]
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        if not document.name.lower().endswith(ACCEPTED):
+            raise forms.ValidationError(_("Chỉ nhận tệp .docx, .xlsx, .csv, .tsv, .txt, .md."))
+        if document.size > MAX_BYTES:
+            raise forms.ValidationError(_("Tệp lớn hơn 20 MB: hãy tách phụ lục hoặc nén ảnh trước khi nhập."))
+        return document
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("start_year") is None) != (data.get("end_year") is None):
+            raise forms.ValidationError(_("Cần cả năm bắt đầu và năm kết thúc."))
+        if self.fixed_province is None and not data.get("province"):
+            self.add_error("province", _("Chọn tỉnh của kế hoạch."))
+        return data
+
+
+class PlanImportAdminMixin:
+    """Adds "Nhập từ văn bản" to the plan admin (the button on the list, and its two-step page)."""
+
+    change_list_template = "admin/plans/plan/change_list_import.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_document_view)
+        return [path("nhap-van-ban/", view, name="plans_plan_import_document"), *super().get_urls()]
+
+    def _check_may_import(self, request) -> Province | None:
+        user = request.user
+        if not (user.is_superuser or (has_role(user, Membership.Role.STAFF) and self.has_add_permission(request))):
+            raise PermissionDenied
+        return None if user.is_superuser else user_province(user)
+
+    def import_document_view(self, request):
+        fixed_province = self._check_may_import(request)
+        uploads = request.session.get(SESSION_KEY, {})
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("Nhập kế hoạch từ văn bản")}
+        if request.method == "POST" and request.POST.get("token"):
+            pending = uploads.pop(request.POST["token"], None)
+            request.session[SESSION_KEY] = uploads
+            if pending is None:
+                messages.error(request, _("Phiên nhập đã hết hạn: hãy tải tệp lên lại."))
+                return redirect("admin:plans_plan_import_document")
+            report = self._run(pending, dry_run=False)
+            shutil.rmtree(Path(pending["path"]).parent, ignore_errors=True)
+            if report.ok:
+                messages.success(request, _("Đã nhập kế hoạch “%(title)s”.") % {"title": report.plan_title})
+                return redirect(f"{reverse('admin:plans_plan_changelist')}?q={report.plan_code}")
+            return TemplateResponse(request, "admin/plans/plan/import_document.html",
+                                    {**context, "form": PlanImportForm(fixed_province=fixed_province), "report": report})
+        form = PlanImportForm(request.POST or None, request.FILES or None, fixed_province=fixed_province)
+        if request.method == "POST" and form.is_valid():
+            pending = self._store(form, fixed_province)
+            report = self._run(pending, dry_run=True)
+            if report.ok:
+                token = uuid.uuid4().hex
+                uploads[token] = pending
+                request.session[SESSION_KEY] = uploads
+                context["token"] = token
+            else:
+                shutil.rmtree(Path(pending["path"]).parent, ignore_errors=True)
+            context["report"] = report
+        return TemplateResponse(request, "admin/plans/plan/import_document.html", {**context, "form": form})
+
+    @staticmethod
+    def _store(form: PlanImportForm, fixed_province: Province | None) -> dict:
+        document = form.cleaned_data["document"]
+        folder = UPLOAD_ROOT / uuid.uuid4().hex
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target = folder / Path(document.name).name
+        with target.open("wb") as handle:
+            for chunk in document.chunks():
+                handle.write(chunk)
+        province = fixed_province or form.cleaned_data["province"]
+        data = form.cleaned_data
+        return {"path": str(target), "province_id": province.pk, "plan_code": data.get("plan_code") or None,
+                "title": data.get("title") or None, "start_year": data.get("start_year"),
+                "end_year": data.get("end_year"), "create_agencies": bool(data.get("create_agencies"))}
+
+    @staticmethod
+    def _run(pending: dict, *, dry_run: bool):
+        return plan_import(
+            source=Path(pending["path"]), province=Province.objects.get(pk=pending["province_id"]),
+            plan_code=pending["plan_code"],
+            overrides=PlanOverrides(title=pending["title"], start_year=pending["start_year"],
+                                    end_year=pending["end_year"]),
+            create_agencies=pending["create_agencies"], dry_run=dry_run)
+
+
+def register_plan_import() -> None:
+    """Give the plan admin (plans/admin.py) the import: plans sit below indicators in the layers, so the hook
+    lives here and re-registers Plan with the mixin rather than plans importing upwards."""
+    from django.contrib import admin
+
+    from plans.admin import PlanAdmin
+    from plans.models import Plan
+
+    if isinstance(admin.site._registry.get(Plan), PlanImportAdminMixin):
+        return
+
+    class PlanWithImportAdmin(PlanImportAdminMixin, PlanAdmin):
+        pass
+
+    if admin.site.is_registered(Plan):
+        admin.site.unregister(Plan)
+    admin.site.register(Plan, PlanWithImportAdmin)
+
+
+register_plan_import()
