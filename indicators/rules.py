@@ -155,20 +155,27 @@ def ratio_percent(numerator: Decimal | None, denominator: Decimal | None) -> Dec
     return numerator / denominator * HUNDRED
 
 
-def aggregate(method: str, figures: Sequence[AgencyFigure]) -> AgencyFigure:
+def aggregate(method: str, figures: Sequence[AgencyFigure], *, cumulative: bool = True) -> AgencyFigure:
     """The province figure from the agencies' figures.
 
-    `latest`: the figure of the agency that reported most recently; `sum`; `ratio`: Σnumerators ÷
-    Σdenominators × 100, never the mean of the agencies' percentages; `mean`: the plain average.
+    `latest`: the figure of the most recent period any agency reported (if several agencies reported
+    that period, the largest of each number); for a flow, reported by one agency, the sum of its
+    quarters. `sum`; `ratio`: Σnumerators ÷ Σdenominators × 100, never the mean of the agencies'
+    percentages; `mean`: the plain average.
     """
     reported = [f for f in figures if f.value is not None or f.numerator is not None]
     if not reported:
         return AgencyFigure()
-    newest = max(reported, key=lambda f: (f.reported_on or date.min, f.last_order))
-    common = {"last_order": max(f.last_order for f in reported), "reported_on": newest.reported_on}
-    if method == "latest":
-        return AgencyFigure(value=newest.value, numerator=newest.numerator, denominator=newest.denominator,
-                            **common)
+    last_order = max(f.last_order for f in reported)
+    common = {"last_order": last_order, "reported_on": max((f.reported_on for f in reported if f.reported_on),
+                                                           default=None)}
+    if method == "latest" and cumulative:
+        newest = [f for f in reported if f.last_order == last_order]
+        value, numerator, denominator = (max((getattr(f, name) for f in newest if getattr(f, name) is not None),
+                                             default=None) for name in ("value", "numerator", "denominator"))
+        if value is None:
+            value = ratio_percent(numerator, denominator)
+        return AgencyFigure(value=value, numerator=numerator, denominator=denominator, **common)
     if method == "ratio":
         numerator = _sum(f.numerator for f in reported)
         denominator = _sum(f.denominator for f in reported)
@@ -180,7 +187,7 @@ def aggregate(method: str, figures: Sequence[AgencyFigure]) -> AgencyFigure:
     total = sum(values, Decimal(0))
     if method == "mean":
         return AgencyFigure(value=total / len(values), **common)
-    if method == "sum":
+    if method in {"sum", "latest"}:
         return AgencyFigure(value=total, **common)
     raise ValueError(f"unknown aggregation {method!r}")
 

@@ -19,7 +19,8 @@ def _enqueue_recompute(sender, *, report_id=None, indicator_ids=None, **kwargs) 
     from progress.tasks import enqueue_recompute
     from reports.models import AgencyReport
 
-    plan_id = None
-    if not indicator_ids and report_id is not None:
-        plan_id = AgencyReport.objects.filter(pk=report_id).values_list("plan_id", flat=True).first()
-    enqueue_recompute(indicator_ids=indicator_ids, plan_id=plan_id)
+    plan_id = from_year = None
+    if report_id is not None:
+        plan_id, from_year = AgencyReport.objects.filter(pk=report_id).values_list(
+            "plan_id", "period__year").first() or (None, None)
+    enqueue_recompute(indicator_ids=indicator_ids, plan_id=plan_id, from_year=from_year)

@@ -4,14 +4,19 @@ How the approved values of one indicator become its yearly figure (the rules liv
 `indicators.rules`; this is the same arithmetic written for the database):
 1. `entries`: approved entries of the plan, approved before the end of `as_of` (Asia/Ho_Chi_Minh);
    each gets an order: the quarter (1–4), or 5 for an annual report.
-2. `per_agency`: each agency's figure for the year. A stock (`cumulative`) keeps its latest
-   period; a flow sums its quarters; an annual report, when there is one, is the figure.
-3. The final GROUP BY gives, per indicator and year, every aggregate a method may need: Σvalue,
-   mean, Σnumerator and Σdenominator (a ratio is Σnum ÷ Σden, never a mean of percentages), and
-   the figure of the agency that reported most recently (for `latest`).
-Window functions (ROW_NUMBER, MAX … OVER) run on PostgreSQL and on SQLite ≥ 3.25 alike.
+2. `ranked`: each entry learns its agency's latest order in that year and the latest order of any
+   agency (two window MAX sharing one narrow sort on indicator, year, agency; no second pass).
+3. The final GROUP BY (indicator, year) gives every aggregate a rule may need, in one pass:
+   - stock (`cumulative`): each agency's latest row only (`ord = last_ord`): Σvalue, mean,
+     Σnumerator, Σdenominator;
+   - flow: each agency's quarters, or its annual report when it has one (`ord = 5 OR last_ord < 5`);
+   - a ratio is Σnumerator ÷ Σdenominator (computed by the caller), never a mean of percentages;
+   - `latest`: the value in the most recent period any agency reported; if several agencies
+     reported that period, the largest.
+Window functions and FILTER run on PostgreSQL and on SQLite ≥ 3.30 alike.
 """
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,6 +48,15 @@ class YearFigures:
     milestone_state: str
 
 
+@dataclass(frozen=True)
+class YearRow:
+    """An indicator-year read both ways: `stock` (each agency's latest period) and `flow` (its quarters summed,
+    or its annual report)."""
+
+    stock: YearFigures
+    flow: YearFigures
+
+
 def _instant(moment: dt.datetime):
     """A datetime as the database stores it (naive UTC text on SQLite)."""
     return connection.ops.adapt_datetimefield_value(moment)
@@ -71,61 +85,95 @@ def _in_clause(column: str, ids) -> tuple[str, list]:
 
 INDICATOR_YEAR_SQL = """
 WITH entries AS (
-    SELECT e.indicator_id, r.agency_id, p.year, p.ends_on,
+    SELECT e.indicator_id, r.agency_id, p.year,
            CASE WHEN p.kind = 'annual' THEN 5 ELSE p.quarter END AS ord,
-           e.value, e.numerator, e.denominator, e.milestone_state, i.cumulative
+           e.value, e.numerator, e.denominator, NULLIF(e.milestone_state, '') AS ms
     FROM reports_indicatorentry e
     JOIN reports_agencyreport r ON r.id = e.report_id
     JOIN reports_reportingperiod p ON p.id = r.period_id
-    JOIN indicators_indicator i ON i.id = e.indicator_id
     WHERE r.plan_id = %s AND r.status = 'approved' AND r.approved_at < %s
       AND (e.value IS NOT NULL OR e.numerator IS NOT NULL OR e.milestone_state <> ''){indicator_filter}
 ),
 ranked AS (
     SELECT entries.*,
-           ROW_NUMBER() OVER (PARTITION BY indicator_id, agency_id, year ORDER BY ord DESC) AS rn,
-           MAX(CASE WHEN ord = 5 THEN 1 ELSE 0 END) OVER (PARTITION BY indicator_id, agency_id, year) AS has_annual
+           MAX(ord) OVER (PARTITION BY indicator_id, year, agency_id) AS last_ord,
+           MAX(ord) OVER (PARTITION BY indicator_id, year) AS year_last
     FROM entries
-),
-per_agency AS (
-    SELECT indicator_id, agency_id, year,
-           SUM(value) AS v, SUM(numerator) AS n, SUM(denominator) AS d,
-           MAX(ord) AS last_ord, MAX(ends_on) AS last_on,
-           MAX(CASE WHEN rn = 1 THEN milestone_state END) AS ms
-    FROM ranked
-    WHERE (has_annual = 1 AND ord = 5) OR (has_annual = 0 AND (rn = 1 OR NOT cumulative))
-    GROUP BY indicator_id, agency_id, year
-),
-newest AS (
-    SELECT per_agency.*,
-           ROW_NUMBER() OVER (PARTITION BY indicator_id, year
-                              ORDER BY last_on DESC, last_ord DESC, agency_id) AS newest_rank
-    FROM per_agency
 )
 SELECT indicator_id, year,
-       SUM(v), AVG(v), SUM(n), SUM(d),
-       MAX(CASE WHEN newest_rank = 1 THEN v END),
-       MAX(CASE WHEN newest_rank = 1 THEN n END),
-       MAX(CASE WHEN newest_rank = 1 THEN d END),
-       COUNT(*), MAX(last_ord), MAX(last_on),
-       MAX(CASE WHEN newest_rank = 1 THEN ms END)
-FROM newest
+       SUM(value) FILTER (WHERE ord = last_ord),
+       AVG(value) FILTER (WHERE ord = last_ord),
+       SUM(numerator) FILTER (WHERE ord = last_ord),
+       SUM(denominator) FILTER (WHERE ord = last_ord),
+       {newest_stock},
+       SUM(value) FILTER (WHERE ord = 5 OR last_ord < 5),
+       SUM(numerator) FILTER (WHERE ord = 5 OR last_ord < 5),
+       SUM(denominator) FILTER (WHERE ord = 5 OR last_ord < 5),
+       COUNT(*) FILTER (WHERE ord = last_ord),
+       MAX(ord),
+       {newest_ms}
+FROM ranked
 GROUP BY indicator_id, year
 """
 
 
-def indicator_year_figures(*, plan_id: int, as_of: dt.date, indicator_ids=None) -> list[YearFigures]:
-    """Per indicator and year, the aggregates of approved values (one query)."""
+def _newest(column: str) -> str:
+    """The column's value in the most recent period any agency reported that year (rows with
+    `ord = year_last` are necessarily their agency's latest); if several agencies share it, the largest."""
+    return f"MAX({column}) FILTER (WHERE ord = year_last)"
+
+
+NEWEST = {
+    "newest_stock": ", ".join(_newest(c) for c in ("value", "numerator", "denominator")),
+    "newest_ms": _newest("ms"),
+}
+
+
+def indicator_year_figures(*, plan_id: int, as_of: dt.date, indicator_ids=None,
+                           from_year: int | None = None) -> list[YearRow]:
+    """Per indicator and year, the aggregates of approved values (one query), for stocks and flows alike:
+    the caller keeps the ones its indicator needs (`stock` or `flow` of each row)."""
     where, params = _in_clause("e.indicator_id", indicator_ids)
-    sql = INDICATOR_YEAR_SQL.format(indicator_filter=where)
+    if from_year is not None:
+        where, params = f"{where} AND p.year >= %s", [*params, from_year]
+    sql = INDICATOR_YEAR_SQL.format(indicator_filter=where, **NEWEST)
     with connection.cursor() as cursor:
         cursor.execute(sql, [plan_id, _instant(end_of_day(as_of)), *params])
         rows = cursor.fetchall()
-    return [YearFigures(indicator_id=r[0], year=r[1], sum_value=_decimal(r[2]), mean_value=_decimal(r[3]),
-                        sum_numerator=_decimal(r[4]), sum_denominator=_decimal(r[5]), newest_value=_decimal(r[6]),
-                        newest_numerator=_decimal(r[7]), newest_denominator=_decimal(r[8]), agencies=r[9],
-                        last_order=r[10] or 0, last_value_on=_date(r[11]), milestone_state=r[12] or "")
-            for r in rows]
+    return [YearRow(stock=_stock(r), flow=_flow(r)) for r in rows]
+
+
+def _period_end(year: int, order: int) -> dt.date:
+    month = 12 if order == 5 else 3 * order
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _common(row) -> dict:
+    return {"indicator_id": row[0], "year": row[1], "agencies": row[12], "last_order": row[13] or 0,
+            "last_value_on": _period_end(row[1], row[13]) if row[13] else None, "milestone_state": row[14] or ""}
+
+
+def _stock(row) -> YearFigures:
+    v, mean, n, d, newest_v, newest_n, newest_d = (_decimal(x) for x in row[2:9])
+    return YearFigures(sum_value=v, mean_value=mean, sum_numerator=n, sum_denominator=d, newest_value=newest_v,
+                       newest_numerator=newest_n, newest_denominator=newest_d, **_common(row))
+
+
+def _flow(row) -> YearFigures:
+    """Each agency's quarters summed (or its annual report). A `latest` flow is reported by one agency:
+    its figure is the sum too."""
+    v, n, d = (_decimal(x) for x in row[9:12])
+    mean = v / row[12] if v is not None and row[12] else None
+    return YearFigures(sum_value=v, mean_value=mean, sum_numerator=n, sum_denominator=d, newest_value=v,
+                       newest_numerator=n, newest_denominator=d, **_common(row))
+
+
+def _figures(row, start: int) -> YearFigures:
+    sums = [_decimal(v) for v in row[start:start + 7]]
+    return YearFigures(indicator_id=row[0], year=row[1], sum_value=sums[0], mean_value=sums[1],
+                       sum_numerator=sums[2], sum_denominator=sums[3], newest_value=sums[4],
+                       newest_numerator=sums[5], newest_denominator=sums[6], agencies=row[16],
+                       last_order=row[17] or 0, last_value_on=_date(row[18]), milestone_state=row[19] or "")
 
 
 @dataclass(frozen=True)

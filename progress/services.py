@@ -68,22 +68,32 @@ class RecomputeResult:
     tasks: int
 
 
-def plan_recompute(*, plan: Plan, as_of: dt.date | None = None,
-                   indicator_ids: Iterable[int] | None = None) -> RecomputeResult:
+def plan_recompute(*, plan: Plan, as_of: dt.date | None = None, indicator_ids: Iterable[int] | None = None,
+                   from_year: int | None = None) -> RecomputeResult:
     """Recompute a plan's snapshots as of a date (default: today in Asia/Ho_Chi_Minh).
 
-    With `indicator_ids`, only those indicators' rows are rebuilt (an approval touched them); tasks,
-    sections, the plan and the agencies are always rolled up again (cheap, and statuses move with time).
+    With `indicator_ids`, only those indicators' rows are rebuilt (an approval touched them); with
+    `from_year` as well, only their years from that one on (an approval of a 2026 report cannot change
+    2025; the 2025 actual, the starting point of 2026, is read from its snapshot). Tasks, sections, the
+    plan and the agencies are always rolled up again: cheap, and statuses move with time.
     """
     as_of = as_of or local_today()
     ids = None if indicator_ids is None else sorted(set(indicator_ids))
+    if ids is None or from_year is None or from_year <= plan.start_year:
+        from_year = None
     with transaction.atomic(), plan_lock(plan.pk):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Room to sort and hash every value of a province in memory, for this transaction only.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
         computed_at = timezone.now()
         stamp = {"plan": plan, "as_of": as_of, "computed_at": computed_at}
-        indicator_rows = _indicator_rows(plan, as_of, ids, stamp)
+        indicator_rows = _indicator_rows(plan, as_of, ids, from_year, stamp)
         existing = IndicatorProgress.objects.filter(plan=plan)
         if ids is not None:
             existing = existing.filter(indicator_id__in=ids)
+        if from_year is not None:
+            existing = existing.filter(year__gte=from_year)
         existing.delete()
         IndicatorProgress.objects.bulk_create(indicator_rows, batch_size=1000)
         if ids is not None:
@@ -119,7 +129,8 @@ def _target_rule(target: Target | None) -> rules.TargetRule | None:
     return rules.TargetRule(op=target.op, low=target.low, high=target.high, text=target.text)
 
 
-def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, stamp: dict) -> list[IndicatorProgress]:
+def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year: int | None,
+                    stamp: dict) -> list[IndicatorProgress]:
     indicators = Indicator.objects.filter(plan=plan).only(
         "id", "unit", "value_type", "direction", "aggregation", "cumulative")
     targets = Target.objects.filter(indicator__plan=plan)
@@ -129,8 +140,13 @@ def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, stamp: di
             (indicators, "id__in"), (targets, "indicator_id__in"), (baselines, "indicator_id__in")))
     targets_by = {(t.indicator_id, t.year): t for t in targets}
     baselines_by = {b.indicator_id: b for b in baselines}
-    figures_by = {(f.indicator_id, f.year): f for f in
-                  indicator_year_figures(plan_id=plan.pk, as_of=as_of, indicator_ids=ids)}
+    rows_by = {(r.stock.indicator_id, r.stock.year): r for r in
+               indicator_year_figures(plan_id=plan.pk, as_of=as_of, indicator_ids=ids, from_year=from_year)}
+    years = range(from_year or plan.start_year, plan.end_year + 1)
+    # The starting point of the first recomputed year: the actual of the year before, as last computed.
+    earlier = {} if from_year is None else dict(
+        IndicatorProgress.objects.filter(plan=plan, indicator_id__in=ids, year=from_year - 1, actual__isnull=False)
+        .values_list("indicator_id", "actual"))
     final_year = plan.end_year
     rows = []
     for indicator in indicators:
@@ -139,9 +155,10 @@ def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, stamp: di
         base_value = baseline.value if baseline is not None else None
         base_year = (baseline.year or plan.start_year - 1) if baseline is not None else None
         final_target = _target_rule(targets_by.get((indicator.pk, final_year)))
-        previous = base_value
-        for year in plan.years:
-            figures = figures_by.get((indicator.pk, year))
+        previous = earlier.get(indicator.pk, base_value)
+        for year in years:
+            both = rows_by.get((indicator.pk, year))
+            figures = (both.stock if indicator.cumulative else both.flow) if both else None
             actual = _pick_actual(indicator.aggregation, figures) if figures else None
             target = targets_by.get((indicator.pk, year))
             result = rules.year_status(rules.YearInput(

@@ -26,15 +26,16 @@ def recompute_plan(self, plan_id: int, as_of: str | None = None) -> int:
 
 
 @shared_task(bind=True, max_retries=30, autoretry_for=(ConnectionError,), retry_backoff=True)
-def recompute_indicators(self, indicator_ids: list[int]) -> int:
-    """Recompute the given indicators (an approval or a reopening touched them), plan by plan."""
+def recompute_indicators(self, indicator_ids: list[int], from_year: int | None = None) -> int:
+    """Recompute the given indicators (an approval or a reopening touched them), plan by plan; with
+    `from_year`, only that year and the later ones."""
     done = 0
     plan_ids = (Indicator.objects.filter(pk__in=indicator_ids).order_by()
                 .values_list("plan_id", flat=True).distinct())
     for plan in Plan.objects.filter(pk__in=list(plan_ids)):
         ids = list(Indicator.objects.filter(plan=plan, pk__in=indicator_ids).values_list("pk", flat=True))
         try:
-            done += plan_recompute(plan=plan, indicator_ids=ids).indicator_years
+            done += plan_recompute(plan=plan, indicator_ids=ids, from_year=from_year).indicator_years
         except RecomputeBusy as busy:
             raise self.retry(exc=busy, countdown=BUSY_RETRY_SECONDS) from busy
     return done
@@ -49,11 +50,11 @@ def recompute_active_plans() -> int:
     return len(plan_ids)
 
 
-def enqueue_recompute(*, indicator_ids=None, plan_id: int | None = None) -> None:
-    """After the current transaction commits: recompute these indicators, or the whole plan when a
-    report changed no indicator (its task entries still count)."""
+def enqueue_recompute(*, indicator_ids=None, plan_id: int | None = None, from_year: int | None = None) -> None:
+    """After the current transaction commits: recompute these indicators (from `from_year` on), or the
+    whole plan when a report changed no indicator (its task entries still count)."""
     ids = sorted({int(pk) for pk in indicator_ids or []})
     if ids:
-        transaction.on_commit(lambda: recompute_indicators.delay(ids))
+        transaction.on_commit(lambda: recompute_indicators.delay(ids, from_year))
     elif plan_id is not None:
         transaction.on_commit(lambda: recompute_plan.delay(plan_id))

@@ -420,3 +420,13 @@ class TestTaskStatus:
 def test_share_achieved():
     assert share_achieved({"achieved": 1, "not_achieved": 2, "no_data": 1}) == D("25.00")
     assert share_achieved({}) is None
+
+
+def test_latest_with_several_agencies_in_the_newest_period_takes_the_largest():
+    figures = [AgencyFigure(value=D(3), last_order=3), AgencyFigure(value=D(9), last_order=3),
+               AgencyFigure(value=D(20), last_order=2)]
+    assert aggregate("latest", figures).value == D(9)
+
+
+def test_latest_flow_sums_the_quarters_of_its_agency():
+    assert aggregate("latest", [AgencyFigure(value=D(5), last_order=2)], cumulative=False).value == D(5)

@@ -186,6 +186,21 @@ def test_incremental_recompute_rebuilds_only_the_given_indicators(world, agency_
     assert IndicatorProgress.objects.filter(plan=world.plan).count() == 4 * 5
 
 
+def test_incremental_from_a_year_keeps_the_earlier_years(world, agency_a, reporter_a, staff):
+    approve_report(world, agency=agency_a, reporter=reporter_a, staff=staff, indicators={"I.1": {"value": "80"}})
+    plan_recompute(plan=world.plan, as_of=dt.date(2027, 1, 5))
+    TargetFactory(indicator=world.indicators["I.1"], year=2027, op=">=", low=100, text="100%")
+    approve_report(world, agency=agency_a, reporter=reporter_a, staff=staff, code="2027-Q1",
+                   indicators={"I.1": {"value": "85"}})
+    before = snapshot(world, "I.1", 2026)
+    plan_recompute(plan=world.plan, as_of=dt.date(2027, 4, 1), indicator_ids=[world.indicators["I.1"].pk],
+                   from_year=2027)
+    assert snapshot(world, "I.1", 2026).pk == before.pk  # 2026 untouched
+    row = snapshot(world, "I.1", 2027)
+    # P = 80 (the 2026 actual from its snapshot), T = 100, one quarter: E = 85 → r = 1.
+    assert (row.actual, row.expected, row.status) == (D(85), D(85), "on_track")
+
+
 def test_recompute_is_idempotent(world, agency_a, reporter_a, staff):
     approve_report(world, agency=agency_a, reporter=reporter_a, staff=staff, indicators={"I.1": {"value": "60"}})
     plan_recompute(plan=world.plan, as_of=dt.date(2026, 4, 1))
