@@ -227,6 +227,7 @@ class AttachmentInline(OnBehalfInline):
 
     model = Attachment
     form = AttachmentAdminForm
+    can_delete = True  # while the report is editable (has_delete_permission)
     fields = ["download_link", "content_type", "size_shown", "uploaded_by", "uploaded_at", "upload"]
     readonly_fields = ["download_link", "content_type", "size_shown", "uploaded_by", "uploaded_at"]
 

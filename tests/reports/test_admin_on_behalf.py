@@ -310,3 +310,23 @@ def test_submitted_report_before_entry_is_not_editable_by_staff(world, staff_cli
     page = staff_client.get(change_url(report))
     assert page.status_code == 200
     assert "Lưu và gửi thay" not in page.content.decode()
+
+
+def test_attachment_removed_through_attachment_remove(world, staff_client, staff_admin, agency_a, settings, tmp_path,
+                                                      django_capture_on_commit_callbacks):
+    from reports.services import attachment_add
+
+    settings.MEDIA_ROOT = tmp_path
+    report = world.report(agency_a)
+    attachment = attachment_add(report=report, user=staff_admin,
+                                uploaded_file=SimpleUploadedFile("cv.pdf", PDF, content_type="application/pdf"))
+    stored = tmp_path / attachment.file.name
+    assert stored.exists()
+    page = staff_client.get(change_url(report))
+    formset = next(i.formset for i in page.context["inline_admin_formsets"] if i.formset.model is Attachment)
+    data = {**page_data(page), **SOURCE, "_continue": "1", f"{formset.prefix}-0-DELETE": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(change_url(report), data)
+    assert response.status_code == 302
+    assert not Attachment.objects.exists()
+    assert not stored.exists()  # the file goes once the removal is committed
