@@ -500,7 +500,9 @@ def parse_blocks(blocks: list[Block], *, source: str, overrides: PlanOverrides, 
         expecting_title = False
         if appendix is None:
             if not single_table:
-                continue  # a table in the body of the plan, not an appendix: not imported
+                line = block.row_numbers[0] if block.row_numbers else None
+                plan.warnings.append(Issue(_("Bảng trong thân văn bản (không thuộc phụ lục nào): không nhập."), line))
+                continue
             appendix = ParsedAppendix(number=overrides.appendix_number or "I", title=block.title or "", kind="",
                                       order=0)
             plan.appendices.append(appendix)
