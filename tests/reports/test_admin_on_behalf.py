@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from agencies.models import Agency
@@ -330,3 +331,21 @@ def test_attachment_removed_through_attachment_remove(world, staff_client, staff
     assert response.status_code == 302
     assert not Attachment.objects.exists()
     assert not stored.exists()  # the file goes once the removal is committed
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("105", "Tỷ lệ phần trăm phải từ 0 đến 100 (đã nhập 105)."),
+    ("khoảng 90", "“khoảng 90” không phải là số. Ví dụ cách viết: 95,5 hoặc 16.861."),
+])
+def test_the_agency_form_and_the_admin_say_the_same(world, staff_client, reporter_a, agency_a, typed, message):
+    report = world.report(agency_a)
+    entry = IndicatorEntry.objects.get(report=report, indicator__code="I.1")
+    reporter_client = Client()
+    reporter_client.force_login(reporter_a)
+    agency_page = reporter_client.post(reverse("reports:report", args=[report.pk]),
+                              {"version": report.version, f"i{entry.pk}-value": typed})
+    admin_page = post_page(staff_client, report, {("I.1", "value"): typed}, _continue="1")
+    assert message in agency_page.content.decode()
+    assert message in admin_page.content.decode()
+    entry.refresh_from_db()
+    assert entry.value is None
