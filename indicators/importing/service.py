@@ -127,8 +127,22 @@ def _is_whole_document(blocks: list) -> bool:
     return any(isinstance(b, str) and fold(b) == "ke hoach" for b in blocks)
 
 
+_CODE_FILLERS = {"tren", "dia", "ban", "tinh", "thanh", "pho", "giai", "doan", "nam", "den", "cua", "ve", "va",
+                 "voi", "thuc", "hien"}
+
+
 def _plan_code(parsed: ParsedPlan) -> str:
-    code = slugify(fold(parsed.title))[:60].strip("-")
+    """A short, stable code from the title: "Phát triển hạ tầng số trên địa bàn tỉnh Đồng Tháp giai đoạn
+    2026 - 2030" → "phat-trien-ha-tang-so-2026-2030" (filler words and the province's name dropped)."""
+    province_words = set(slugify(fold(parsed.province_name)).split("-"))
+    words = [w for w in slugify(fold(parsed.title)).split("-")
+             if w and w not in _CODE_FILLERS and w not in province_words]
+    code = "-".join(words)
+    if len(code) > 60:
+        years = [w for w in words if w.isdigit()]
+        head = "-".join(w for w in words if not w.isdigit())
+        tail = "-".join(years)
+        code = f"{head[:60 - len(tail) - 1].rstrip('-')}-{tail}" if tail else head[:60].rstrip("-")
     return code or slugify(fold(Path(parsed.source).stem))[:60] or "ke-hoach"
 
 
