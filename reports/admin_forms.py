@@ -248,11 +248,13 @@ class ValuesUploadForm(forms.Form):
                                        "quan, mỗi cột một chỉ tiêu (tiêu đề cột là mã hoặc tên chỉ tiêu)."),
                            error_messages={"required": _("Vui lòng chọn tệp.")})
     source_reference = forms.CharField(label=_("Văn bản nguồn"), max_length=255, required=False,
+                                       widget=forms.TextInput(attrs={"size": 60}),
                                        help_text=_("Ví dụ: Công văn số 123/STTTT-BCVT ngày 05/10/2026"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        periods = ReportingPeriod.objects.select_related("plan").order_by("plan__title", "-starts_on", "kind")
+        # Periods that have started (their reports exist), the latest first.
+        periods = ReportingPeriod.objects.open().select_related("plan").order_by("-starts_on", "kind", "plan__title")
         if not user.is_superuser:
             periods = periods.filter(plan__province=user_province(user))
         self.fields["period"].queryset = periods

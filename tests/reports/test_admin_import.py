@@ -1,6 +1,9 @@
 """The admin's "Nhập số liệu từ tệp": upload → preview (per-row values and errors) → confirm."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -17,6 +20,13 @@ from tests.reports.test_bulk_values import (
 pytestmark = pytest.mark.django_db
 
 URL = "admin:reports_agencyreport_import_values"
+
+
+@pytest.fixture(autouse=True)
+def _in_the_first_quarter():
+    """The upload offers the periods that have started; Q1 2026 is one of them on this day."""
+    with time_machine.travel(dt.datetime(2026, 3, 15, 9, tzinfo=dt.UTC), tick=False):
+        yield
 
 
 @pytest.fixture
