@@ -56,7 +56,7 @@ VERDICTS = {Status.ACHIEVED: "ĐẠT", Status.NOT_ACHIEVED: "CHƯA ĐẠT"}
 
 def _figure(row: IndicatorProgress) -> str:
     if row.milestone_state:
-        return _(MILESTONE_LABELS.get(row.milestone_state, row.milestone_state))
+        return str(MILESTONE_LABELS.get(row.milestone_state, row.milestone_state))
     if row.actual is None:
         return _("Không có số liệu thống kê.")
     unit = row.indicator.unit

@@ -9,12 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from indicators.models import VALUE_DIGITS, Indicator, Target
-from indicators.rules import Status, TaskStatus, Trajectory
+from indicators.rules import (
+    STATUS_LABELS,
+    TASK_STATUS_LABELS,
+    TRAJECTORY_LABELS,
+    Status,
+    TaskStatus,
+    Trajectory,
+)
 from plans.models import Plan, Section, Task
 
-STATUS_CHOICES = [(s.value, s.value) for s in Status]
-TASK_STATUS_CHOICES = [(s.value, s.value) for s in TaskStatus]
-TRAJECTORY_CHOICES = [(t.value, t.value) for t in Trajectory]
+STATUS_CHOICES = [(s.value, STATUS_LABELS[s]) for s in Status]
+TASK_STATUS_CHOICES = [(s.value, TASK_STATUS_LABELS[s]) for s in TaskStatus]
+TRAJECTORY_CHOICES = [(t.value, TRAJECTORY_LABELS[t]) for t in Trajectory]
 
 
 class Snapshot(models.Model):
