@@ -224,3 +224,14 @@ def test_unrecognised_file(tmp_path):
         read_values_file(write_csv(tmp_path / "a.csv", [["Tên", "Số"], ["x", "1"]]))
     with pytest.raises(BulkFileError, match=".xlsx hoặc .csv"):
         read_values_file(tmp_path / "a.docx")
+
+
+def test_wide_layout_ratio_and_milestone_cells(commune_world, staff, agency_a, tmp_path):
+    rows = [["Cơ quan/Đơn vị", "I.2", "I.3", "Ghi chú"],
+            ["Sở Y tế", "1.016/1.095", "Hoàn thành", "Theo Công văn 45/SYT"]]
+    _sheet, outcome = run(commune_world, staff, write_xlsx(tmp_path / "w.xlsx", rows))
+    assert outcome.ok, [r.describe() for r in outcome.rows]
+    ratio = entry(commune_world, agency_a, "I.2")
+    assert (ratio.numerator, ratio.denominator, ratio.note) == (1016, 1095, "Theo Công văn 45/SYT")
+    assert entry(commune_world, agency_a, "I.3").milestone_state == IndicatorEntry.MilestoneState.COMPLETED
+    assert [r.shown_value for r in outcome.rows] == ["1.016/1.095 = 92,79", "Hoàn thành"]
