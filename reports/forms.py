@@ -134,16 +134,22 @@ class ReportDataForm:
 
     # From POST to the validation's data shape, and its messages back to the fields ------------------
     def to_data(self) -> dict:
-        """The API-shaped data of what was posted; only the fields that belong to each entry's kind."""
-        indicator_items = [{"indicator": row.code, **{name: row.values[name] for name in row.fields}}
-                           for row in self.indicator_rows]
-        task_items = [{"task": row.code, **{name: row.values[name] for name in row.fields}}
-                      for row in self.task_rows]
+        """The API-shaped data of what was posted: for each entry, the fields of its kind that differ from
+        what is stored (a prefilled value counts as new). Entries left as they were are not sent, so a
+        save does not write a history row for every untouched entry of a long report."""
+        indicator_items = [item for row in self.indicator_rows if (item := self._changed(row, "indicator"))]
+        task_items = [item for row in self.task_rows if (item := self._changed(row, "task"))]
         data = {"indicator_entries": indicator_items, "task_entries": task_items,
                 "narrative": dict(self.narrative)}
         if self.on_behalf:
             data["source_reference"] = self.source_reference
         return data
+
+    @staticmethod
+    def _changed(row: EntryRow, key: str) -> dict | None:
+        changed = {name: row.values[name] for name in row.fields
+                   if row.values[name].strip() != _shown(getattr(row.entry, TASK_MODEL_FIELD.get(name, name)))}
+        return {key: row.code, **changed} if changed else None
 
     def add_errors(self, errors: dict) -> None:
         self.errors = errors or {}

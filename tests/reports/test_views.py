@@ -669,3 +669,16 @@ def test_inbox_days_left_turns_overdue_at_midnight_in_ho_chi_minh(client, report
         content = client.get(reverse("reports:inbox")).content.decode()
     item = content.split(f'href="{page_url(report_a)}"')[1].split("</li>")[0]
     assert label in item
+
+
+def test_a_save_writes_only_the_entries_that_changed(client, reporter_a, report_a):
+    client.force_login(reporter_a)
+    client.post(page_url(report_a), form_data(report_a, {("I.1", "value"): "80", ("I.2", "numerator"): "1",
+                                                         ("I.2", "denominator"): "2"}))
+    report_a.refresh_from_db()
+    i2 = IndicatorEntry.objects.get(report=report_a, indicator__code="I.2")
+    rows_before = i2.history.count()
+    client.post(page_url(report_a), form_data(report_a, {("I.1", "value"): "81", ("I.2", "numerator"): "1",
+                                                         ("I.2", "denominator"): "2"}))
+    assert IndicatorEntry.objects.get(report=report_a, indicator__code="I.1").value == 81
+    assert i2.history.count() == rows_before  # untouched: no new history row
