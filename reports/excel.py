@@ -93,6 +93,7 @@ class Upload:
 class Preview:
     changes: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    data: dict = field(default_factory=dict)  # what confirming saves: only the cells that change
 
     @property
     def has_changes(self) -> bool:
@@ -434,6 +435,7 @@ def preview(report: AgencyReport, upload: Upload) -> Preview:
     entries = {("indicator_entries", entry.pk): entry
                for entry in report.indicator_entries.select_related("indicator")}
     entries.update({("task_entries", entry.pk): entry for entry in report.task_entries.select_related("task")})
+    changed_fields: set[tuple[str, str, str]] = set()
     for key in ("indicator_entries", "task_entries"):
         for entry_pk, changes in cleaned[key].items():
             entry = entries[(key, entry_pk)]
@@ -441,6 +443,7 @@ def preview(report: AgencyReport, upload: Upload) -> Preview:
             for field_name, new in changes.items():
                 old = getattr(entry, field_name)
                 if not _same(old, new):
+                    changed_fields.add((key, item.code, field_name))
                     result.changes.append({
                         "item": item.code, "field": labels[key].get(field_name, field_name),
                         "old": _shown(old, field_name), "new": _shown(new, field_name)})
@@ -448,4 +451,23 @@ def preview(report: AgencyReport, upload: Upload) -> Preview:
         if not _same(getattr(report, field_name), new):
             result.changes.append({"item": "", "field": NARRATIVE_LABELS.get(field_name, field_name),
                                    "old": _shown(getattr(report, field_name)), "new": _shown(new)})
+    result.data = _only_changed(upload.data, changed_fields)
     return result
+
+
+def _only_changed(data: dict, changed_fields: set[tuple[str, str, str]]) -> dict:
+    """The upload without the cells that repeat what is stored, so saving it does not write a history row
+    for every untouched entry. A ratio's numerator and denominator travel together (the value is theirs)."""
+    model_field = {"next": "next_steps"}
+    kept: dict = {"narrative": data.get("narrative", {})}
+    for key, code_key in (("indicator_entries", "indicator"), ("task_entries", "task")):
+        kept[key] = []
+        for item in data.get(key, []):
+            code = item[code_key]
+            fields = {name for name in item if name != code_key
+                      and (key, code, model_field.get(name, name)) in changed_fields}
+            if (key, code, "value") in changed_fields and {"numerator", "denominator"} & set(item):
+                fields |= {"numerator", "denominator"}
+            if fields:
+                kept[key].append({code_key: code, **{name: item[name] for name in fields}})
+    return kept

@@ -413,7 +413,7 @@ def excel_upload(request, pk: int):
         return redirect(_report_url(report))
     preview = excel.preview(report, upload)
     if not preview.errors:
-        request.session[EXCEL_SESSION_KEY % report.pk] = {"data": upload.data, "version": report.version}
+        request.session[EXCEL_SESSION_KEY % report.pk] = {"data": preview.data, "version": report.version}
     return render(request, "reports/excel_preview.html", {
         "report": report, "period": report.period, "preview": preview,
     }, status=400 if preview.errors else 200)

@@ -130,10 +130,22 @@ def test_round_trip_preview_then_confirm_saves_a_draft(client, reporter_a, q2):
     assert entries["I.3"].milestone_state == "completed"
     task = TaskEntry.objects.get(report=q2, task__code="II.1")
     assert task.progress == 60 and task.done == "Lắp đặt 20 trạm"
+    assert task.status == "in_progress"  # prefilled from Q1 in the workbook: saved as this period's too
+    # An entry the workbook leaves exactly as stored gets no new history row.
+    untouched = IndicatorEntry.objects.get(report=q2, indicator__code="I.2")
+    history_rows = untouched.history.count()
+    workbook = download(client, q2)
+    rows_by_code(workbook["Chỉ tiêu"])["I.1"]["Giá trị"].value = 56
+    upload(client, q2, workbook)
+    client.post(reverse("reports:excel_confirm", args=[q2.pk]))
+    assert IndicatorEntry.objects.get(report=q2, indicator__code="I.1").value == 56
+    assert untouched.history.count() == history_rows
+    q2.refresh_from_db()
     # Confirming twice does not save twice: the upload is used once.
+    version = q2.version
     client.post(reverse("reports:excel_confirm", args=[q2.pk]))
     q2.refresh_from_db()
-    assert q2.version == 2
+    assert q2.version == version
 
 
 def test_a_bad_row_is_reported_by_row_and_nothing_is_saved(client, reporter_a, q2):
