@@ -16,6 +16,7 @@ from indicators.importing import layout as L
 from indicators.importing.deps import (
     ParseError,
     clean_cell,
+    format_number,
     parse_baseline,
     parse_deadline,
     parse_money,
@@ -251,7 +252,7 @@ class TableInterpreter:
         for (year_a, a), (year_b, b) in zip(numeric, numeric[1:], strict=False):
             if (direction == "increase" and b < a) or (direction == "decrease" and b > a):
                 self.warn(row.line, _("Mục tiêu năm {b_year} ({b}) đi ngược chiều chỉ tiêu so với năm {a_year} ({a})."
-                                      ).format(b_year=year_b, b=b.normalize(), a_year=year_a, a=a.normalize()))
+                                      ).format(b_year=year_b, b=format_number(b), a_year=year_a, a=format_number(a)))
 
     # Tasks and cooperation items -------------------------------------------------------------
     def task(self, table: L.TableLayout, row: L.LogicalRow, section_key, order: int) -> None:
@@ -325,8 +326,8 @@ class TableInterpreter:
             computed = sum((p.total_investment for p in rows if p.total_investment is not None), Decimal(0))
             if computed != stated:
                 self.warn(total.line, _("Dòng “Tổng cộng” ghi {stated} nhưng tổng các dòng là {computed} "
-                                        "(chênh {diff}).").format(stated=_vn(stated), computed=_vn(computed),
-                                                                  diff=_vn(stated - computed)))
+                                        "(chênh {diff}).").format(stated=format_number(stated), computed=format_number(computed),
+                                                                  diff=format_number(stated - computed)))
 
     # Results of a past year ------------------------------------------------------------------
     def result(self, table: L.TableLayout, row: L.LogicalRow, section_key, order: int) -> None:
@@ -348,12 +349,6 @@ class TableInterpreter:
         self.plan.results.append(ParsedResult(**{**self.base(row, section_key, order), "note": note},
                                               target_text=objective, year=year or 0, status=status,
                                               result_text=text))
-
-
-def _vn(value: Decimal) -> str:
-    """16861.5 → "16.861,5" (Vietnamese grouping and decimal mark)."""
-    text = f"{value.normalize():,f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def _objective_blocks(blocks: list[Block]) -> tuple[int | None, list]:

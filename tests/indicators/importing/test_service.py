@@ -216,3 +216,36 @@ def test_copy_of_seed_keeps_its_name_in_the_report(directory, tmp_path):
     shutil.copy(SEED_000, copy)
     report = plan_import(source=copy, province=directory, dry_run=True)
     assert report.render().startswith("Nhập kế hoạch từ “ban-sao.txt”")
+
+
+def test_optional_columns_direction_and_aggregation(directory, table_file):
+    header = ["TT", "Chỉ tiêu", "ĐVT", "Năm 2026", "Năm 2027", "Năm 2028", "Cách tổng hợp", "Chiều"]
+    rows = [header,
+            ["1", "Tỷ lệ hộ nghèo", "%", "5", "4", "3", "trung bình", "giảm"],
+            ["2", "Số doanh nghiệp số", "doanh nghiệp", "100", "90", "120", "tổng", "tăng"]]
+    report = import_table(table_file(rows), directory)
+    assert report.ok, report.render()
+    poverty, firms = Indicator.objects.get(code="1"), Indicator.objects.get(code="2")
+    assert (poverty.direction, poverty.aggregation) == ("decrease", "mean")
+    assert [(t.op, t.high) for t in poverty.targets.order_by("year")] == [
+        ("<=", Decimal("5")), ("<=", Decimal("4")), ("<=", Decimal("3"))]
+    assert (firms.direction, firms.aggregation, firms.value_type) == ("increase", "sum", "count")
+    assert any("Mục tiêu năm 2027 (90) đi ngược chiều chỉ tiêu so với năm 2026 (100)" in w.render()
+               for w in report.warnings)
+
+
+def test_unknown_aggregation_is_an_error(directory, table_file):
+    rows = [["TT", "Chỉ tiêu", "ĐVT", "Năm 2026", "Cách tổng hợp"], ["1", "Tỷ lệ", "%", "5", "cộng dồn"]]
+    report = import_table(table_file(rows), directory)
+    assert not report.ok
+    assert "Cột “Cách tổng hợp” chỉ nhận: mới nhất, tổng, tỷ lệ, trung bình — không phải “cộng dồn”" in report.render()
+
+
+def test_falling_targets_without_a_direction_column_mean_lower_is_better(directory, table_file):
+    rows = [["TT", "Chỉ tiêu", "ĐVT", "Năm 2026", "Năm 2027", "Năm 2028"],
+            ["1", "Tỷ lệ thất thoát nước sạch", "%", "20", "18", "15"]]
+    report = import_table(table_file(rows), directory)
+    assert report.ok
+    indicator = Indicator.objects.get(code="1")
+    assert indicator.direction == "decrease"
+    assert indicator.targets.get(year=2028).op == "<="
