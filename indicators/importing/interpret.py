@@ -533,6 +533,11 @@ def _make_codes_unique(plan: ParsedPlan) -> None:
                 item.code = f"{base}.{suffix}"
                 suffix += 1
             seen.add(item.code)
+    for items in plan.items().values():
+        for item in items:
+            if len(item.code) > 40:
+                plan.errors.append(Issue(_("Mã mục “{code}” dài quá 40 ký tự: các mục lồng nhau quá sâu.").format(
+                    code=item.code), item.line, _("Phụ lục {n}").format(n=item.appendix) if item.appendix else ""))
     task_codes = {t.code for t in plan.tasks}
     for indicator in plan.indicators:
         if indicator.task_code and indicator.task_code not in task_codes:
