@@ -45,6 +45,7 @@ _DEPARTMENTS_PREFIX = re.compile(r"^\s*(các\s+)?sở\s*:\s*", re.IGNORECASE)
 # "Sở Y tế tỉnh Tiền Giang", "Công an tỉnh Đồng Tháp": a province named after an agency.
 _PROVINCE_SUFFIX = re.compile(r"\s+(tỉnh|thành phố|TP\.?)\s+([A-ZĐÂĂÊÔƠƯ][^\s,;]*)(\s+[A-ZĐÂĂÊÔƠƯ][^\s,;]*)*\s*$")
 _PROVINCE_NAME_SUFFIX = re.compile(r"\s+(Đồng Tháp|Tiền Giang)\s*$")
+_BARE_PROVINCE_SUFFIX = re.compile(r"\s+tỉnh\s*$", re.IGNORECASE)
 _JOINERS = re.compile(r"(\s*,\s*|\s+và\s+)", re.IGNORECASE)
 _EDGE_JOINERS = re.compile(r"^(\s*(và|,|;|\.|:)\s*)+|(\s*(và|,|;|\.|:)\s*)+$", re.IGNORECASE)
 
@@ -101,8 +102,8 @@ class AgencyDirectory:
         found = self._by_key.get(name_key(cleaned))
         if found is not None:
             return found
-        # "… tỉnh Tiền Giang", "… tỉnh Đồng Tháp": the same agency named with its province.
-        for pattern in (_PROVINCE_SUFFIX, _PROVINCE_NAME_SUFFIX):
+        # "… tỉnh Tiền Giang", "… tỉnh Đồng Tháp", "Sở Y tế tỉnh": the same agency named with its province.
+        for pattern in (_PROVINCE_SUFFIX, _PROVINCE_NAME_SUFFIX, _BARE_PROVINCE_SUFFIX):
             stripped = pattern.sub("", cleaned)
             if stripped != cleaned:
                 for candidate in (stripped, f"{stripped} tỉnh"):

@@ -45,6 +45,8 @@ def test_loads_the_province_in_one_query(django_assert_num_queries):
     ("Công an Tỉnh", "Công an tỉnh"),
     ("Công an tỉnh Tiền Giang", "Công an tỉnh"),
     ("Sở Y tế tỉnh Tiền Giang", "Sở Y tế"),
+    ("Sở Tư pháp tỉnh", "Sở Tư pháp"),
+    ("Sở Tư pháp Đồng Tháp", "Sở Tư pháp"),
     ("UBND TỈNH ĐỒNG THÁP", "Ủy ban nhân dân tỉnh Đồng Tháp"),
     ("VP UBND tỉnh", "Văn phòng Ủy ban nhân dân tỉnh"),
     ("Trường ĐHTG", "Trường Đại học Tiền Giang"),
