@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from agencies.admin import ProvinceScopedAdmin, ProvinceScopedInline
 from plans.models import Appendix, Plan, Project, Result, Section, Task
@@ -12,8 +14,32 @@ class AppendixInline(ProvinceScopedInline, admin.TabularInline):
     fields = ("number", "title", "kind", "order")
 
 
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ("province", "code", "number", "title", "issued", "start_year", "end_year", "status",
+                  "monitoring_agency", "source_document", "quarterly_due_day", "annual_due_month", "annual_due_day")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if self.instance.pk and start and end:
+            # Shrinking the period must not strand yearly targets outside it (the target trigger only
+            # guards writes to targets); reached through the reverse relation, as plans sit below indicators.
+            stranded = sorted(set(self.instance.indicators.exclude(targets__year__isnull=True)
+                                  .exclude(targets__year__range=(start, end))
+                                  .values_list("targets__year", flat=True)))
+            if stranded:
+                raise forms.ValidationError(
+                    _("Kế hoạch còn mục tiêu các năm %(years)s, nằm ngoài giai đoạn %(start)s – %(end)s; "
+                      "hãy sửa các mục tiêu đó trước.")
+                    % {"years": ", ".join(str(y) for y in stranded), "start": start, "end": end})
+        return cleaned
+
+
 @admin.register(Plan)
 class PlanAdmin(ProvinceScopedAdmin):
+    form = PlanForm
     list_display = ("title", "number", "start_year", "end_year", "status", "monitoring_agency")
     list_filter = ("status", "start_year")
     search_fields = ("title__unaccent", "code", "number")

@@ -99,3 +99,22 @@ def test_staff_edits_a_plan_of_its_province(client, staff_admin, objects, dost):
     assert response.status_code == 302, response.context["adminform"].form.errors
     plan = Plan.objects.get(pk=plan.pk)
     assert plan.number == "540/KH-UBND" and str(plan.issued) == "2025-12-26"
+
+
+def test_shrinking_the_period_below_existing_targets_is_refused(client, staff_admin, objects, dost):
+    from tests.factories import TargetFactory
+
+    plan = objects["plans.plan"]
+    TargetFactory(indicator=objects["indicators.indicator"], year=2030)
+    client.force_login(staff_admin)
+    data = {
+        "province": plan.province_id, "code": plan.code, "number": "", "title": plan.title, "issued": "",
+        "start_year": 2026, "end_year": 2028, "status": "active", "monitoring_agency": dost.pk,
+        "source_document": "", "quarterly_due_day": 20, "annual_due_month": 12, "annual_due_day": 1,
+        "appendices-TOTAL_FORMS": 0, "appendices-INITIAL_FORMS": 0, "appendices-MIN_NUM_FORMS": 0,
+        "appendices-MAX_NUM_FORMS": 1000,
+    }
+    response = client.post(admin_url("plans.plan", "change", plan.pk), data)
+    assert response.status_code == 200
+    assert "Kế hoạch còn mục tiêu các năm 2030" in response.content.decode()
+    assert Plan.objects.get(pk=plan.pk).end_year == 2030
