@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/tra-lai/", views.report_return_view, name="return"),
     path("<int:pk>/mo-lai/", views.report_reopen_view, name="reopen"),
     path("<int:pk>/xac-nhan/", views.report_confirm_view, name="confirm"),
+    path("<int:pk>/tra-nguoi-bao-cao/", views.report_send_back_view, name="send_back"),
     path("<int:pk>/dinh-kem/", views.attachment_upload, name="attachment_upload"),
     path("<int:pk>/excel/", views.excel_download, name="excel_download"),
     path("<int:pk>/excel/tai-len/", views.excel_upload, name="excel_upload"),

@@ -56,6 +56,7 @@ from reports.services import (
     report_reopen,
     report_return,
     report_save,
+    report_send_back,
     report_submit,
 )
 
@@ -252,6 +253,15 @@ def report_confirm_view(request, pk: int):
         report_confirm(report=report, user=request.user)
         return _("Đã xác nhận và gửi báo cáo đến Sở Khoa học và Công nghệ.")
     return _act(request, pk, confirm)
+
+
+@require_POST
+@login_required
+def report_send_back_view(request, pk: int):
+    def send_back(report):
+        report_send_back(report=report, user=request.user, reason=request.POST.get("reason", ""))
+        return _("Đã trả báo cáo cho người báo cáo của đơn vị để sửa.")
+    return _act(request, pk, send_back)
 
 
 # ---------------------------------------------------------------- staff screens

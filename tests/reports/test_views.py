@@ -682,3 +682,22 @@ def test_a_save_writes_only_the_entries_that_changed(client, reporter_a, report_
                                                          ("I.2", "denominator"): "2"}))
     assert IndicatorEntry.objects.get(report=report_a, indicator__code="I.1").value == 81
     assert i2.history.count() == rows_before  # untouched: no new history row
+
+
+@pytest.mark.parametrize(("who", "sent_back"), [
+    ("head_a", True), ("reporter_a", False), ("staff", False), ("leader", False), ("reporter_b", False),
+    ("other_staff", False), ("outsider", False),
+])
+def test_the_agency_head_may_send_a_report_back_to_its_reporters(client, users, province, reporter_a, report_a,
+                                                                  who, sent_back):
+    ReportingPolicyFactory(province=province, require_head_confirmation=True)
+    report_save(report=report_a, user=reporter_a, version=report_a.version,
+                data={"indicator_entries": [{"indicator": "I.1", "value": "90"}]})
+    report_submit(report=report_a, user=reporter_a)
+    as_user(client, users[who]).post(reverse("reports:send_back", args=[report_a.pk]),
+                                     {"reason": "Bổ sung nguồn số liệu"})
+    report_a.refresh_from_db()
+    assert (report_a.status == Status.DRAFT) is sent_back
+    if sent_back:
+        client.force_login(reporter_a)
+        assert "Bổ sung nguồn số liệu" in client.get(page_url(report_a)).content.decode()
