@@ -60,6 +60,7 @@ class RowReport:
     where: str
     action: str
     summary: str
+    changes: list[str] = field(default_factory=list)  # what an update changes, in words
 
 
 @dataclass
@@ -98,7 +99,9 @@ class ImportReport:
             for row in self.rows:
                 place = ", ".join(p for p in [row.where, _("dòng {n}").format(n=row.line) if row.line else ""] if p)
                 lines.append(f"  [{place}] {KIND_LABELS.get(row.kind, row.kind)} {row.code} "
-                             f"({ACTION_LABELS[row.action]}): {row.summary}")
+                             f"({ACTION_LABELS[row.action]}): {row.summary}"
+                             + (_(" — thay đổi: {changes}").format(changes="; ".join(row.changes))
+                                if row.changes else ""))
         if self.warnings:
             lines.append(_("Cảnh báo ({n}):").format(n=len(self.warnings)))
             lines.extend(f"  - {w.render()}" for w in self.warnings)
@@ -508,6 +511,7 @@ class _Writer:
         to_create, to_update, update_fields, wanted_m2m = [], [], set(), []
         for item in items:
             wanted = values_of(item)
+            changes: list[str] = []
             obj = existing.pop(item.code, None)
             agencies = {name: self.resolver.ids(self._agencies(getattr(item, attribute), item))
                         for name, attribute in m2m.items()}
@@ -526,11 +530,14 @@ class _Writer:
                     to_update.append(obj)
                     update_fields.update(changed)
                 action = "updated" if changed or m2m_changed else "unchanged"
+                changes = [str(model._meta.get_field(f.removesuffix("_id")).verbose_name) for f in changed]
+                changes += [str(model._meta.get_field(name).verbose_name) for name, ids in agencies.items()
+                            if current_m2m[name].get(obj.pk, set()) != ids]
             item._action = action
             wanted_m2m.append((obj, agencies))
             self.report.rows.append(RowReport(kind, item.code, item.line,
                                               _("Phụ lục {n}").format(n=item.appendix) if item.appendix else "",
-                                              action, summary_of(item)))
+                                              action, summary_of(item), changes if action == "updated" else []))
         stale = list(existing.values())
         if not self.dry_run:
             model.objects.bulk_create(to_create)
@@ -599,9 +606,16 @@ class _Writer:
         new_baselines, changed_baselines, new_targets, changed_targets = [], [], [], []
         keep_baselines, keep_targets = set(), set()
         counts = self.report.counts["targets"]
+        rows = {row.code: row for row in self.report.rows if row.kind == "indicators"}
+        stale_years = defaultdict(list)
+        wanted_years = {(self.indicator_ids.get(i.code), t.year) for i in items for t in i.targets}
+        for (pk, year) in targets:
+            if (pk, year) not in wanted_years:
+                stale_years[pk].append(year)
         for item in items:
             pk = self.indicator_ids.get(item.code)
-            touched = False
+            touched = bool(stale_years.get(pk))
+            changes = [_("bỏ mục tiêu năm {year}").format(year=year) for year in sorted(stale_years.get(pk, []))]
             if item.baseline:
                 year, value, text = item.baseline
                 baseline = baselines.get(pk)
@@ -609,6 +623,7 @@ class _Writer:
                     new_baselines.append(Baseline(indicator_id=pk, year=year, value=value, text=text))
                     touched = True
                 elif (baseline.year, baseline.value, baseline.text) != (year, value, text):
+                    changes.append(_("hiện trạng: {old} → {new}").format(old=baseline.text, new=text))
                     baseline.year, baseline.value, baseline.text = year, value, text
                     changed_baselines.append(baseline)
                     touched = True
@@ -624,6 +639,8 @@ class _Writer:
                     counts.add("created")
                     touched = True
                 elif (current.op, current.low, current.high, current.text) != wanted:
+                    changes.append(_("mục tiêu năm {year}: {old} → {new}").format(
+                        year=target.year, old=_target_text(current), new=_target_text(target)))
                     current.op, current.low, current.high, current.text = wanted
                     changed_targets.append(current)
                     counts.add("updated")
@@ -635,9 +652,11 @@ class _Writer:
                 item._action = "updated"
                 self.report.counts["indicators"].unchanged -= 1
                 self.report.counts["indicators"].updated += 1
-                for row in self.report.rows:
-                    if row.kind == "indicators" and row.code == item.code:
-                        row.action = "updated"
+                if item.code in rows:
+                    rows[item.code].action = "updated"
+            if item.code in rows and changes:
+                rows[item.code].action = "updated"
+                rows[item.code].changes.extend(changes)
         stale_targets = [t for key, t in targets.items() if key not in keep_targets]
         stale_baselines = [b for pk, b in baselines.items() if pk not in keep_baselines]
         counts.add("removed", len(stale_targets))

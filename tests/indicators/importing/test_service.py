@@ -53,6 +53,7 @@ def test_changed_and_removed_rows_are_reported(directory, tmp_path):
     text = SEED_000.read_text(encoding="utf-8")
     changed = text.replace("% dân số\t77\t≥ 90\t95", "% dân số\t77\t≥ 92\t95")
     changed = "\n".join(line for line in changed.splitlines() if not line.startswith("22\tĐẩy mạnh sử dụng"))
+    changed = changed.replace("DN và các đơn vị liên quan\t2026 - 2027", "DN và các đơn vị liên quan\t2026 - 2028")
     edited = tmp_path / SEED_000.name
     edited.write_text(changed, encoding="utf-8")
     report = plan_import(source=edited, province=directory)
@@ -63,6 +64,10 @@ def test_changed_and_removed_rows_are_reported(directory, tmp_path):
     assert Target.objects.get(indicator__code="I.1", year=2026).low == Decimal("92")
     assert not Task.objects.filter(code="22").exists()
     assert "chỉ tiêu I.1 (cập nhật)" in report.render()
+    assert "— thay đổi: mục tiêu năm 2026: ≥ 90 → ≥ 92" in report.render()
+    assert report.counts["tasks"].updated == 1
+    assert "nhiệm vụ 20 (cập nhật)" in report.render()
+    assert "thay đổi: thời gian thực hiện (nguyên văn); hạn hoàn thành" in report.render()
 
 
 @pytest.fixture
