@@ -33,7 +33,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 KIND_LABELS = {
     "plan": _("kế hoạch"), "appendices": _("phụ lục"), "sections": _("mục"), "indicators": _("chỉ tiêu"),
     "targets": _("mục tiêu năm"), "tasks": _("nhiệm vụ"), "projects": _("dự án"),
-    "results": _("kết quả năm trước"), "agencies": _("cơ quan (tạo mới)"),
+    "results": _("kết quả năm trước"), "agencies": _("cơ quan"),
 }
 ACTION_LABELS = {"created": _("tạo mới"), "updated": _("cập nhật"), "unchanged": _("giữ nguyên"),
                  "removed": _("xóa")}
@@ -98,8 +98,8 @@ class ImportReport:
             lines.append(_("Từng dòng:"))
             for row in self.rows:
                 place = ", ".join(p for p in [row.where, _("dòng {n}").format(n=row.line) if row.line else ""] if p)
-                lines.append(f"  [{place}] {KIND_LABELS.get(row.kind, row.kind)} {row.code} "
-                             f"({ACTION_LABELS[row.action]}): {row.summary}"
+                label = " ".join(p for p in [KIND_LABELS.get(row.kind, row.kind), row.code] if p)
+                lines.append(f"  [{place}] {label} ({ACTION_LABELS[row.action]}): {row.summary}"
                              + (_(" — thay đổi: {changes}").format(changes="; ".join(row.changes))
                                 if row.changes else ""))
         if self.warnings:
@@ -372,6 +372,9 @@ class _Writer:
         created = self.resolver.create_unknown(self.dry_run)
         if created:
             self.report.counts["agencies"].add("created", created)
+            for name, issue in self.resolver.unknown.values():
+                self.report.rows.append(RowReport("agencies", "", issue.line, issue.where, "created",
+                                                  f"{name} ({Agency.Kind(_guess_kind(name)).label})"))
         parsed = self.parsed
         plan, action, _changed = plan_upsert(
             province=self.province, code=self.code, title=parsed.title, number=parsed.number,

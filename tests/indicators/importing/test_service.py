@@ -111,6 +111,8 @@ def test_unknown_agency_is_reported_with_its_closest_matches(directory, table_fi
     message = report.render()
     assert "Không tìm thấy cơ quan “Sở Khoa học Công nghệ tỉnh”. Gần nhất: “Sở Khoa học và Công nghệ”" in message
     assert row_counts() == before
+    preview = import_table(table_file(rows), directory, create_agencies=True, dry_run=True)
+    assert "cơ quan (tạo mới): Sở Khoa học Công nghệ tỉnh (Sở, ban, ngành)" in preview.render()
     created = import_table(table_file(rows), directory, create_agencies=True)
     assert created.ok and created.counts["agencies"].created == 1
     assert Indicator.objects.get(code="1").lead_agencies.get().name == "Sở Khoa học Công nghệ tỉnh"
