@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Báo cáo")
+
+    def ready(self) -> None:
+        from plans.models import Plan
+        from plans.signals import plan_content_changed
+
+        plan_content_changed.connect(_enqueue_open_periods, sender=Plan, dispatch_uid="reports.on_plan_changed")
+
+
+def _enqueue_open_periods(sender, *, plan_id: int, **kwargs) -> None:
+    """A plan was imported or changed: open its periods and expected reports after the commit."""
+    from django.db import transaction
+
+    from reports.tasks import open_periods
+
+    transaction.on_commit(lambda: open_periods.delay(plan_id))

@@ -27,6 +27,7 @@ from indicators.importing.textdoc import read_text_file
 from indicators.models import Baseline, Indicator, Target
 from plans.models import Appendix, Plan, Project, Result, Section, Task
 from plans.services import plan_upsert
+from plans.signals import plan_content_changed
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -235,6 +236,8 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
             writer.run()
             if report.errors:
                 raise _Abort
+            if writer.plan.status == Plan.Status.ACTIVE:
+                plan_content_changed.send(sender=Plan, plan_id=writer.plan.pk)
     except _Abort:
         report.counts.clear()
         report.rows.clear()
