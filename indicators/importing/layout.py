@@ -48,7 +48,7 @@ class SectionRef:
     key: tuple  # unique within the table: the path of codes/ordinals
     code: str
     title: str
-    kind: str  # roman, letter, dotted, plain, group, field
+    kind: str  # roman, letter, dotted, numbered, plain, group, field
     parent: "SectionRef | None" = None
 
     def path(self) -> list[str]:
@@ -189,13 +189,44 @@ def _strip(row: list[str]) -> list[str]:
     return cells
 
 
+def merged_copies(table: RawTable) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """`table.merged` split by direction, as {row: columns}: copies from the left (a cell spanning columns)
+    and copies from above (a cell spanning rows).
+
+    The readers list only the filled positions, not the merges' shapes: a position holding the same text as
+    the cell on its left is taken as a copy from the left (a block spanning rows and columns counts as both
+    for its first column only, which is what the header and section rules need).
+    """
+    across: dict[int, set[int]] = {}
+    down: dict[int, set[int]] = {}
+    for r, c in table.merged:
+        if r >= len(table.rows) or c >= len(table.rows[r]):
+            continue
+        row = table.rows[r]
+        if c > 0 and row[c] == row[c - 1]:
+            across.setdefault(r, set()).add(c)
+        elif r > 0 and c < len(table.rows[r - 1]) and table.rows[r - 1][c] == row[c]:
+            down.setdefault(r, set()).add(c)
+    return across, down
+
+
+def _header_cells(table: RawTable, index: int, blank: set[int]) -> list[str]:
+    return ["" if c in blank else clean_cell(text) for c, text in enumerate(table.rows[index])]
+
+
 def find_header(table: RawTable) -> tuple[int, int, list[Column], str]:
-    """(first header row, number of header rows, columns, kind); LayoutError when none is found."""
+    """(first header row, number of header rows, columns, kind); LayoutError when none is found.
+
+    A header cell merged across columns ("Mục tiêu" over "Năm 2026 … Năm 2030") is one header, the parent
+    of the labels under it; a header cell merged down over two rows ("TT", "Chỉ tiêu") belongs to the first
+    row only, so the second row holds just the sub-labels.
+    """
+    across, down = merged_copies(table)
     for start in range(min(4, len(table.rows))):
-        header = [clean_cell(c) for c in table.rows[start]]
+        header = _header_cells(table, start, across.get(start, set()))
         sub = None
         if start + 1 < len(table.rows):
-            candidate = [clean_cell(c) for c in table.rows[start + 1]]
+            candidate = _header_cells(table, start + 1, across.get(start + 1, set()) | down.get(start + 1, set()))
             if (candidate and not candidate[0]
                     and any(c and (i >= len(header) or not header[i]) for i, c in enumerate(candidate))
                     and not any(_ITEM_NUMBER.match(c) for c in candidate if c)):
@@ -252,6 +283,21 @@ def _section_heading(cells: list[str], columns: list[Column], number_col: int | 
         if number_col is None and index == 0 and not _NUMBERED_NAME.match(text) and text[:1].isupper():
             return "plain", "", text
     return None
+
+
+def _spanning_heading(cells: list[str], across_cols: set[int]) -> tuple[str, str, str] | None:
+    """(kind, code, title) when the row's only text is one cell merged across columns: a section title
+    ("HẠ TẦNG VIỄN THÔNG - INTERNET", "II. HẠ TẦNG DỮ LIỆU", "1. Hạ tầng dữ liệu")."""
+    filled = [(i, c) for i, c in enumerate(cells) if c]
+    if len(filled) != 1 or filled[0][0] + 1 not in across_cols:
+        return None
+    text = filled[0][1]
+    if match := _HEADING_IN_CELL.match(text):
+        code = match.group("code")
+        return ("roman" if _ROMAN.match(code) else "letter"), code, match.group("title")
+    if match := _NUMBERED_NAME.match(text):
+        return "numbered", match.group("number"), match.group("rest")
+    return "plain", "", text
 
 
 def _fit_short_row(cells: list[str], columns: list[Column], warnings: list[str]) -> list[str]:
@@ -316,7 +362,8 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
 
     warnings: list[tuple[int, str]] = []
     rows: list[LogicalRow] = []
-    raw_rows: list[tuple] = []  # (line, cells, after_break, merged cols, raw width)
+    raw_rows: list[tuple] = []  # (line, cells, after_break, columns copied from the left / from above, raw width)
+    across, down = merged_copies(table)
     after_break = False
     for index in range(start + header_rows, len(table.rows)):
         cells = cleaned_rows[index]
@@ -329,8 +376,8 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
         if "|".join(fold(c) for c in cells) in header_keys:
             after_break = True  # a header repeated at a page break
             continue
-        merged = {c for r, c in table.merged if r == index}
-        raw_rows.append((line, cells, after_break, merged, len(table.rows[index])))
+        raw_rows.append((line, cells, after_break, across.get(index, set()), down.get(index, set()),
+                         len(table.rows[index])))
         after_break = False
 
     sections: list[SectionRef] = []
@@ -351,15 +398,23 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
 
     previous: LogicalRow | None = None
     previous_cells: list[str] = []
-    for line, cells, broke, merged_cols, raw_width in raw_rows:
-        # A heading row merged across the table (Excel, Word) repeats its text in every cell.
-        unmerged = [c if not (i in merged_cols and i and c == cells[i - 1]) else "" for i, c in enumerate(cells)]
+    for line, cells, broke, across_cols, down_cols, raw_width in raw_rows:
+        # A row merged across the table (Excel, Word) repeats its text in every cell: it is one cell.
+        unmerged = ["" if i in across_cols else c for i, c in enumerate(cells)]
         heading = _section_heading(unmerged, columns, number_col)
-        if heading and kind != COOPERATION or (heading and heading[0] != "plain"):
+        if heading and kind == COOPERATION and heading[0] == "plain":
+            heading = None
+        heading = heading or _spanning_heading(unmerged, across_cols)
+        if heading:
             open_section(*heading)
             previous = None
             continue
         padded = cells + [""] * (width - len(cells))
+        for copy in across_cols:
+            # A target merged across years holds for each of them; any other cell spanning columns is one
+            # value, in its first column.
+            if not (copy < width and columns[copy].role == "target" and columns[copy - 1].role == "target"):
+                padded[copy] = ""
         first_text = next((c for c in padded if c), "")
         number = padded[number_col] if number_col is not None else ""
         starts_item = bool(number) if number_col is not None else not first_text[:1].islower()
@@ -376,7 +431,7 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
         merged_roles: set[str] = set()
         merged_years: set[int] = set()
         for column in columns:
-            if column.index in merged_cols:
+            if column.index in down_cols or (column.index in across_cols and padded[column.index]):
                 merged_roles.add(column.role)
                 if column.year:
                     merged_years.add(column.year)

@@ -58,3 +58,57 @@ def write_docx(path: Path) -> Path:
             cell.text = text
     document.save(path)
     return path
+
+
+# A real-world layout with merges: a two-row header whose "Mục tiêu" spans the five year columns (the
+# other header cells span both rows), section rows without a code merged across the whole table, a
+# lead agency merged down over two rows ("same as above") and a milestone merged across the years.
+MERGED_HEADER = ["TT", "Chỉ tiêu", "ĐVT", "Hiện trạng năm 2025", "Mục tiêu", "", "", "", "",
+                 "Cơ quan theo dõi", "Ghi chú"]
+MERGED_SUBHEADER = ["", "", "", "", "Năm 2026", "Năm 2027", "Năm 2028", "Năm 2029", "Năm 2030", "", ""]
+MERGED_ROWS = [
+    ["HẠ TẦNG VIỄN THÔNG - INTERNET", "", "", "", "", "", "", "", "", "", ""],
+    ["1", "Tỷ lệ phủ sóng di động 5G cho người dân", "% dân số", "77", "≥ 90", "95", "97", "99", "100",
+     "Sở Khoa học và Công nghệ", ""],
+    ["2", "Tỷ lệ hộ gia đình có cáp quang", "%", "80", "85", "88", "90", "92", "95", "", ""],
+    ["HẠ TẦNG DỮ LIỆU", "", "", "", "", "", "", "", "", "", ""],
+    ["1", "Trung tâm dữ liệu tỉnh", "Trung tâm", "", "Hoàn thành", "", "", "", "", "Sở KH&CN", "ghi chú"],
+]
+MERGED_WIDTH = len(MERGED_HEADER)
+
+
+def write_merged_xlsx(path: Path, *, header_spans_rows: bool = True) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [MERGED_HEADER, MERGED_SUBHEADER, *MERGED_ROWS]:
+        sheet.append([cell or None for cell in row])
+    sheet.merge_cells("E1:I1")
+    if header_spans_rows:
+        for column in "ABCDJK":
+            sheet.merge_cells(f"{column}1:{column}2")
+    sheet.merge_cells("A3:K3")
+    sheet.merge_cells("A6:K6")
+    sheet.merge_cells("J4:J5")
+    sheet.merge_cells("E7:I7")
+    book.save(path)
+    return path
+
+
+def write_merged_docx(path: Path, *, header_spans_rows: bool = True) -> Path:
+    document = Document()
+    rows = [MERGED_HEADER, MERGED_SUBHEADER, *MERGED_ROWS]
+    table = document.add_table(rows=len(rows), cols=MERGED_WIDTH)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    table.cell(0, 4).merge(table.cell(0, 8))
+    if header_spans_rows:
+        for c in (0, 1, 2, 3, 9, 10):
+            table.cell(0, c).merge(table.cell(1, c))
+    table.cell(2, 0).merge(table.cell(2, MERGED_WIDTH - 1))
+    table.cell(5, 0).merge(table.cell(5, MERGED_WIDTH - 1))
+    table.cell(3, 9).merge(table.cell(4, 9))
+    table.cell(6, 4).merge(table.cell(6, 8))
+    document.save(path)
+    return path
