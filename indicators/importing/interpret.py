@@ -80,7 +80,10 @@ def parse_metadata(blocks: list[Block], plan: ParsedPlan) -> None:
             lines = []
             for following in paragraphs[index + 1:index + 4]:
                 folded = fold(following)
-                if folded.startswith(("can cu", "phan ")) or _HEADING.match(following) or len(following) > 250:
+                # The title ends where the document goes on: its legal bases, its number, its appendices
+                # (an exported .docx has no blank line or "Căn cứ" between the title and "PHỤ LỤC I").
+                if (folded.startswith(("can cu", "phan ", "phu luc")) or _NUMBER_LINE.match(following)
+                        or _HEADING.match(following) or len(following) > 250):
                     break
                 lines.append(following)
             plan.title = " ".join(lines)

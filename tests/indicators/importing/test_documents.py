@@ -82,3 +82,22 @@ def test_layout_never_crashes(rows):
 @given(st.text(max_size=300))
 def test_text_reader_never_crashes(text):
     read_text(text)
+
+
+@pytest.mark.parametrize("after_title", [["PHỤ LỤC I", "CHỈ TIÊU"], ["Phụ lục I", "CHỈ TIÊU"],
+                                         ["Số: 15/KH-UBND", "Phụ lục I"], ["Căn cứ Luật Ngân sách nhà nước;", "Phụ lục I"]])
+def test_title_stops_at_the_next_part_of_the_document(directory, tmp_path, after_title):
+    """No blank line between the title and what follows (a .docx exported and imported back)."""
+    document = Document()
+    head = [line for line in HEAD[:5] if not (after_title[0].startswith("Số") and line.startswith("Số"))]
+    for line in [*head, *after_title, "(Kèm theo Kế hoạch số 15/KH-UBND ngày 20/3/2026)"]:
+        document.add_paragraph(line)
+    table = document.add_table(rows=0, cols=len(factories.HEADER))
+    for row in [factories.HEADER, *factories.ROWS]:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    source = tmp_path / "ke-hoach.docx"
+    document.save(source)
+    report = plan_import(source=source, province=directory, dry_run=True)
+    assert report.ok, report.render()
+    assert report.plan_title == "Thúc đẩy thanh toán không dùng tiền mặt giai đoạn 2026 - 2028"
