@@ -4,6 +4,7 @@ Pure: reads no database and writes nothing, so a dry run and a real import see t
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -50,6 +51,8 @@ _PERCENT_TARGET = re.compile(
     r"(?:≥|>|≤|<)?\s*\d+(?:,\d+)?\s*%)", re.IGNORECASE)
 _AGGREGATIONS = {"moi nhat": "latest", "tong": "sum", "ty le": "ratio", "trung binh": "mean"}
 _DIRECTIONS = {"tang": "increase", "giam": "decrease"}
+# The word itself, with its diacritics: folded, "giám sát" (supervise) would read as "giảm" (decrease).
+_DECREASE_WORD = re.compile(r"\bgiảm\b", re.IGNORECASE)
 _ABBREVIATIONS = {"httt": "he thong thong tin", "csdl": "co so du lieu", "cntt": "cong nghe thong tin"}
 
 
@@ -187,7 +190,7 @@ class TableInterpreter:
                 aggregation = "latest"
         explicit_direction = direction is not None
         if direction is None:
-            direction = "decrease" if re.search(r"\bgiam\b", fold(name)) else "increase"
+            direction = "decrease" if _DECREASE_WORD.search(unicodedata.normalize("NFC", name)) else "increase"
         note_parts = [values.get("note", "")]
         cells = dict(row.years)
         for year, text in row.horizon_years.items():

@@ -307,7 +307,7 @@ def test_cooperation_appendix_keeps_the_agreement_layout(province, dost, agency_
 
 
 @pytest.mark.parametrize("seed", ["000_ha_tang_so_2026_2030.txt", "001_hop_tac_vnpt_2026_2030.txt",
-                                  "002_chuyen_doi_so_2026.txt"])
+                                  "002_chuyen_doi_so_2026.txt", "003_tien_giang_ha_tang_so_2023_2025.txt"])
 def test_exported_docx_imports_back_to_the_same_plan(seed, province, tmp_path):
     """Seed text → plan → .docx → the importer → the same indicators, tasks, projects and results."""
     from django.conf import settings
@@ -333,7 +333,7 @@ def test_exported_docx_imports_back_to_the_same_plan(seed, province, tmp_path):
     reimported = plan_to_dict(Plan.objects.get(code="nhap-lai"))
     for kind in ("indicators", "tasks", "projects", "results"):
         assert reimported[kind] == original[kind], kind
-    assert len(original["indicators"]) + len(original["tasks"]) > 20
+    assert len(original["indicators"]) + len(original["tasks"]) >= 18  # seed 003: 18 targets in its body
 
 
 def test_sections_without_code_become_a_group_column(province, dost):

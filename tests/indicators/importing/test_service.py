@@ -256,3 +256,19 @@ def test_falling_targets_without_a_direction_column_mean_lower_is_better(directo
     indicator = Indicator.objects.get(code="1")
     assert indicator.direction == "decrease"
     assert indicator.targets.get(year=2028).op == "<="
+
+
+def test_direction_is_guessed_from_the_word_giam_not_from_giam_sat(directory, table_file):
+    """"giảm" (decrease) in the name means lower is better; "giám sát" (supervise) folds to the same letters."""
+    rows = [["TT", "Chỉ tiêu", "ĐVT", "Năm 2026", "Năm 2027", "Năm 2028"],
+            ["1", "Tỷ lệ hồ sơ công việc được giám sát trên hệ thống", "%", "50", "60", "70"],
+            ["2", "Tỷ lệ hộ nghèo giảm bình quân mỗi năm", "%", "1,5", "1,5", "1,5"],
+            ["3", "TỶ LỆ THẤT NGHIỆP GIẢM", "%", "3", "3", "3"]]
+    report = import_table(table_file(rows), directory)
+    assert report.ok, report.render()
+    assert not report.warnings, report.render()
+    supervised, poverty, unemployment = (Indicator.objects.get(code=code) for code in ("1", "2", "3"))
+    assert supervised.direction == "increase"
+    assert list(supervised.targets.values_list("op", flat=True)) == [">=", ">=", ">="]
+    assert (poverty.direction, unemployment.direction) == ("decrease", "decrease")
+    assert list(poverty.targets.values_list("op", flat=True)) == ["<=", "<=", "<="]
