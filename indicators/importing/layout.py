@@ -113,6 +113,8 @@ def column_role(label: str) -> tuple[str, int | None, bool]:
         return "direction", None, False
     if f in {"dvt", "don vi tinh", "dv tinh"} or f.startswith("don vi tinh"):
         return "unit", None, False
+    if f == "doi tac" or f.startswith(("doi tac ", "doi tac:")):
+        return "partner", None, False
     if "phoi hop" in f:
         return "coord", None, False
     if "chu dau tu" in f:

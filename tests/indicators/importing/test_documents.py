@@ -101,3 +101,28 @@ def test_title_stops_at_the_next_part_of_the_document(directory, tmp_path, after
     report = plan_import(source=source, province=directory, dry_run=True)
     assert report.ok, report.render()
     assert report.plan_title == "Thúc đẩy thanh toán không dùng tiền mặt giai đoạn 2026 - 2028"
+
+
+def test_exported_task_table_with_a_partner_imports_back(directory, tmp_path):
+    from agencies.models import Agency
+    from indicators.exporting import plan_to_docx
+    from plans.models import Appendix, Task
+    from tests.factories import AppendixFactory, PlanFactory, TaskFactory
+
+    plan = PlanFactory(province=directory, code="goc", title="Hợp tác chuyển đổi số giai đoạn 2026 - 2030",
+                       number="7/KH-UBND", start_year=2026, end_year=2030)
+    appendix = AppendixFactory(plan=plan, number="I", title="Nhiệm vụ", kind=Appendix.Kind.TASKS)
+    vnpt = Agency.objects.get(province=directory, short_name="VNPT")
+    dost = Agency.objects.get(province=directory, name="Sở Khoa học và Công nghệ")
+    for order, partner in enumerate([vnpt, None], start=1):
+        task = TaskFactory(plan=plan, appendix=appendix, code=str(order), order=order, partner=partner,
+                           content=f"Nhiệm vụ {order}", deadline_text="Thường xuyên",
+                           deadline_kind=Task.DeadlineKind.ONGOING)
+        task.lead_agencies.set([dost])
+    source = tmp_path / "xuat.docx"
+    source.write_bytes(plan_to_docx(plan))
+    report = plan_import(source=source, province=directory, plan_code="nhap-lai")
+    assert report.ok, report.render()
+    imported = Task.objects.filter(plan__code="nhap-lai").order_by("code")
+    assert [(t.code, t.partner, list(t.lead_agencies.all())) for t in imported] == [
+        ("1", vnpt, [dost]), ("2", None, [dost])]

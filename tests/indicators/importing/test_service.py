@@ -272,3 +272,18 @@ def test_direction_is_guessed_from_the_word_giam_not_from_giam_sat(directory, ta
     assert list(supervised.targets.values_list("op", flat=True)) == [">=", ">=", ">="]
     assert (poverty.direction, unemployment.direction) == ("decrease", "decrease")
     assert list(poverty.targets.values_list("op", flat=True)) == ["<=", "<=", "<="]
+
+
+def test_partner_column_of_a_task_table(directory, table_file):
+    """The "Đối tác" column (as indicators/exporting writes it) is the task's partner, not a lead agency."""
+    rows = [["STT", "Nội dung nhiệm vụ", "Đối tác", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện",
+             "Ghi chú"],
+            ["1", "Hợp tác chuyển đổi số", "Tập đoàn VNPT", "Sở Khoa học và Công nghệ", "Sở Y tế", "Thường xuyên", ""],
+            ["2", "Triển khai trạm 5G", "", "Sở Khoa học và Công nghệ", "", "Quý IV/2026", ""]]
+    report = import_table(table_file(rows), directory)
+    assert report.ok, report.render()
+    with_partner, without = Task.objects.get(code="1"), Task.objects.get(code="2")
+    assert with_partner.partner.name == "Tập đoàn Bưu chính Viễn thông Việt Nam"
+    assert list(with_partner.lead_agencies.values_list("name", flat=True)) == ["Sở Khoa học và Công nghệ"]
+    assert without.partner is None
+    assert "đối tác: Tập đoàn VNPT" in report.render()
