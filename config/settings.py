@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "reports",
     "progress",
     "dashboards",
+    "config",
 ]
 
 MIDDLEWARE = [

@@ -36,3 +36,14 @@ def plan_upsert(*, province: Province, code: str, title: str, number: str = "", 
     if changed and not dry_run:
         plan.save(update_fields=[*changed, "updated_at"])
     return plan, ("updated" if changed else "unchanged"), changed
+
+
+@transaction.atomic
+def plan_status_set(*, plan: Plan, status: str) -> Plan:
+    """Move a plan between draft, active and closed (closing a finished plan stops its reporting)."""
+    if status not in Plan.Status.values:
+        raise ValueError(f"unknown plan status {status!r}")
+    if plan.status != status:
+        plan.status = status
+        plan.save(update_fields=["status", "updated_at"])
+    return plan

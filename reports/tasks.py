@@ -9,7 +9,8 @@ from reports import services
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def open_periods(plan_id: int | None = None) -> int:
     """Daily (beat) and on demand: periods and expected reports of one plan, or of every active plan."""
-    plans = Plan.objects.filter(pk=plan_id) if plan_id else Plan.objects.active()
+    # Only plans in force report: a draft or a closed (finished) plan opens no periods.
+    plans = Plan.objects.active().filter(pk=plan_id) if plan_id else Plan.objects.active()
     return sum(services.periods_open(plan=plan) for plan in plans)
 
 

@@ -14,15 +14,20 @@ from django.utils.translation import gettext as _
 from agencies.management.commands._base import VietnameseCommand
 from agencies.models import Membership, Province
 from agencies.services import agency_directory_load_file, demo_user_ensure
+from indicators.services import plan_import
+from plans.models import Plan
+from plans.services import plan_status_set
+from reports.services import periods_open
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 AGENCY_DIRECTORY = FIXTURES / "dong_thap_agencies.json"
 SEEDS = FIXTURES / "seeds"
+# (document, plan code, status): seed 003 is Tiền Giang's finished 2023–2025 plan, kept for the record.
 SEED_PLANS = [
-    (SEEDS / "000_ha_tang_so_2026_2030.txt", "ha-tang-so-2026-2030"),
-    (SEEDS / "001_hop_tac_vnpt_2026_2030.txt", "hop-tac-vnpt-2026-2030"),
-    (SEEDS / "002_chuyen_doi_so_2026.txt", "chuyen-doi-so-2026"),
-    (SEEDS / "003_tien_giang_ha_tang_so_2023_2025.txt", "ha-tang-so-tien-giang-2023-2025"),
+    (SEEDS / "000_ha_tang_so_2026_2030.txt", "ha-tang-so-2026-2030", Plan.Status.ACTIVE),
+    (SEEDS / "001_hop_tac_vnpt_2026_2030.txt", "hop-tac-vnpt-2026-2030", Plan.Status.ACTIVE),
+    (SEEDS / "002_chuyen_doi_so_2026.txt", "chuyen-doi-so-2026", Plan.Status.ACTIVE),
+    (SEEDS / "003_tien_giang_ha_tang_so_2023_2025.txt", "ha-tang-so-tien-giang-2023-2025", Plan.Status.CLOSED),
 ]
 
 Role = Membership.Role
@@ -47,10 +52,7 @@ def seed_plans(*, province: Province, stdout) -> None:
     Idempotent: the importer updates in place, so a second run reports every item unchanged. Seed 003 is a
     Tiền Giang plan of 2023 (Tiền Giang merged into Đồng Tháp in 2025): it is imported into this province.
     """
-    # Plans and indicators sit above agencies in the layers; seeding is wiring, imported lazily.
-    from indicators.services import plan_import
-
-    for path, code in SEED_PLANS:
+    for path, code, status in SEED_PLANS:
         report = plan_import(source=path, province=province, plan_code=code)
         if not report.ok:
             raise CommandError(report.render(verbose=False))
@@ -59,6 +61,11 @@ def seed_plans(*, province: Province, stdout) -> None:
             _("Kế hoạch đã có, cập nhật: %(title)s") if counts.updated or _changed(report) else
             _("Kế hoạch đã có, giữ nguyên: %(title)s"))
         stdout.write(message % {"title": report.plan_title})
+        plan = plan_status_set(plan=Plan.objects.get(code=code), status=status)
+        if plan.status == Plan.Status.ACTIVE:
+            # The import also asks for this after commit; doing it here lets the demo reporters find
+            # their open reports at once, whether or not a Celery worker is running yet.
+            periods_open(plan=plan)
 
 
 def _changed(report) -> bool:

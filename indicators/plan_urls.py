@@ -1,6 +1,8 @@
+"""The staff's plan pages (namespace "plans"). They show indicators, so they live in the indicators layer."""
+
 from django.urls import path
 
-from plans import views
+from indicators import views
 
 app_name = "plans"
 urlpatterns = [
