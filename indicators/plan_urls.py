@@ -8,4 +8,5 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("<slug:code>/", views.plan_detail, name="detail"),
+    path("<slug:code>/xuat/<slug:file_format>/", views.plan_export, name="export"),
 ]
