@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.admin import ExportActionMixin
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 
 from indicators.models import Indicator, Target
 from indicators.views import plan_file_response
@@ -134,10 +135,23 @@ class TaskResource(resources.ModelResource):
         return _("Nhiệm vụ")
 
 
+class ColumnChoiceExportForm(SelectableFieldsExportForm):
+    """The export page's column checkboxes labelled with the Vietnamese column headers ("Năm 2026")."""
+
+    def _create_boolean_fields(self, resource, index):
+        # An instance, as the year columns are added per instance.
+        self._column_names = {name: str(field.column_name) for name, field in resource().fields.items()}
+        return super()._create_boolean_fields(resource, index)
+
+    def _get_field_label(self, resource, field_name):
+        return self._column_names.get(field_name, field_name)
+
+
 class ScopedExportMixin(ExportActionMixin):
     """django-import-export's export (the button and the "export selected" action) within the province."""
 
     export_formats = (base_formats.XLSX, base_formats.CSV)
+    export_form_class = ColumnChoiceExportForm
     show_change_form_export = False
 
     def has_export_permission(self, request):
