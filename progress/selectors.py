@@ -1,19 +1,24 @@
 """The reads the recompute is made of: set-based SQL over approved values, one query per kind.
 
 How the approved values of one indicator become its yearly figure (the rules live in
-`indicators.rules`; this is the same arithmetic written for the database):
-1. `entries`: approved entries of the plan, approved before the end of `as_of` (Asia/Ho_Chi_Minh);
-   each gets an order: the quarter (1–4), or 5 for an annual report.
-2. `ranked`: each entry learns its agency's latest order in that year and the latest order of any
-   agency (two window MAX sharing one narrow sort on indicator, year, agency; no second pass).
-3. The final GROUP BY (indicator, year) gives every aggregate a rule may need, in one pass:
-   - stock (`cumulative`): each agency's latest row only (`ord = last_ord`): Σvalue, mean,
-     Σnumerator, Σdenominator;
-   - flow: each agency's quarters, or its annual report when it has one (`ord = 5 OR last_ord < 5`);
+`indicators.rules`; this is the same arithmetic written for the database). Three GROUP BYs, each one
+hash aggregation over the output of the one before, no sort of the values and no window over them:
+1. `per_agency` (indicator, year, agency): the agency's entries of the year side by side, one column per
+   period and number (`v1`…`v4` the quarters, `v5` the annual report; an agency has at most one report
+   per period), and its latest period `last_ord`. The milestone state of its latest entry rides along as
+   text prefixed by the period order, so that MAX finds it without a second pass.
+2. `agency_figures` / `by_last_order`: each agency's figure read both ways, `stock` (the entry of its
+   latest period) and `flow` (its annual report if it has one, else its quarters added up), then summed
+   per (indicator, year, latest period) — at most five rows per indicator-year.
+3. The final GROUP BY (indicator, year):
+   - stock (`cumulative`): Σvalue, mean, Σnumerator, Σdenominator over the agencies;
+   - flow: the same sums of the flow figures;
    - a ratio is Σnumerator ÷ Σdenominator (computed by the caller), never a mean of percentages;
-   - `latest`: the value in the most recent period any agency reported; if several agencies
-     reported that period, the largest.
-Window functions and FILTER run on PostgreSQL and on SQLite ≥ 3.30 alike.
+   - `latest`: the value in the most recent period any agency reported (the agencies whose latest period
+     is the year's latest); if several agencies reported that period, the largest.
+FILTER and a window over the few rows of step 3 run on PostgreSQL and on SQLite ≥ 3.30 alike.
+An annual period is the one without a quarter (`period_quarter_matches_kind`), so `COALESCE(quarter, 5)`
+is the period's order.
 """
 
 import calendar
@@ -68,12 +73,6 @@ def _decimal(value) -> Decimal | None:
     return Decimal(str(value))  # SQLite hands back floats
 
 
-def _date(value) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def _in_clause(column: str, ids) -> tuple[str, list]:
     if ids is None:
         return "", []
@@ -84,49 +83,75 @@ def _in_clause(column: str, ids) -> tuple[str, list]:
 
 
 INDICATOR_YEAR_SQL = """
-WITH entries AS (
-    SELECT e.indicator_id, r.agency_id, p.year,
-           CASE WHEN p.kind = 'annual' THEN 5 ELSE p.quarter END AS ord,
-           e.value, e.numerator, e.denominator, NULLIF(e.milestone_state, '') AS ms
+WITH per_agency AS (
+    SELECT e.indicator_id, p.year,
+           MAX(COALESCE(p.quarter, 5)) AS last_ord,
+           {pivot},
+           MAX(CAST(COALESCE(p.quarter, 5) AS TEXT) || e.milestone_state)
+               FILTER (WHERE e.milestone_state <> '') AS ms_key
     FROM reports_indicatorentry e
     JOIN reports_agencyreport r ON r.id = e.report_id
     JOIN reports_reportingperiod p ON p.id = r.period_id
     WHERE r.plan_id = %s AND r.status = 'approved' AND r.approved_at < %s
       AND (e.value IS NOT NULL OR e.numerator IS NOT NULL OR e.milestone_state <> ''){indicator_filter}
+    GROUP BY e.indicator_id, p.year, r.agency_id
 ),
-ranked AS (
-    SELECT entries.*,
-           MAX(ord) OVER (PARTITION BY indicator_id, year, agency_id) AS last_ord,
-           MAX(ord) OVER (PARTITION BY indicator_id, year) AS year_last
-    FROM entries
+agency_figures AS (
+    SELECT indicator_id, year, last_ord, {stock}, {flow},
+           CASE WHEN SUBSTR(ms_key, 1, 1) = CAST(last_ord AS TEXT) THEN SUBSTR(ms_key, 2) END AS ms
+    FROM per_agency
+),
+by_last_order AS (
+    SELECT indicator_id, year, last_ord, COUNT(*) AS agencies,
+           SUM(stock_v) AS stock_v, COUNT(stock_v) AS stock_values, SUM(stock_n) AS stock_n, SUM(stock_d) AS stock_d,
+           MAX(stock_v) AS newest_v, MAX(stock_n) AS newest_n, MAX(stock_d) AS newest_d, MAX(ms) AS newest_ms,
+           SUM(flow_v) AS flow_v, SUM(flow_n) AS flow_n, SUM(flow_d) AS flow_d,
+           MAX(last_ord) OVER (PARTITION BY indicator_id, year) AS year_last
+    FROM agency_figures
+    GROUP BY indicator_id, year, last_ord
 )
 SELECT indicator_id, year,
-       SUM(value) FILTER (WHERE ord = last_ord),
-       AVG(value) FILTER (WHERE ord = last_ord),
-       SUM(numerator) FILTER (WHERE ord = last_ord),
-       SUM(denominator) FILTER (WHERE ord = last_ord),
-       {newest_stock},
-       SUM(value) FILTER (WHERE ord = 5 OR last_ord < 5),
-       SUM(numerator) FILTER (WHERE ord = 5 OR last_ord < 5),
-       SUM(denominator) FILTER (WHERE ord = 5 OR last_ord < 5),
-       COUNT(*) FILTER (WHERE ord = last_ord),
-       MAX(ord),
-       {newest_ms}
-FROM ranked
+       SUM(stock_v), SUM(stock_v) * 1.0 / NULLIF(SUM(stock_values), 0), SUM(stock_n), SUM(stock_d),
+       MAX(newest_v) FILTER (WHERE last_ord = year_last),
+       MAX(newest_n) FILTER (WHERE last_ord = year_last),
+       MAX(newest_d) FILTER (WHERE last_ord = year_last),
+       SUM(flow_v), SUM(flow_n), SUM(flow_d),
+       SUM(agencies), MAX(last_ord),
+       MAX(newest_ms) FILTER (WHERE last_ord = year_last)
+FROM by_last_order
 GROUP BY indicator_id, year
 """
 
-
-def _newest(column: str) -> str:
-    """The column's value in the most recent period any agency reported that year (rows with
-    `ord = year_last` are necessarily their agency's latest); if several agencies share it, the largest."""
-    return f"MAX({column}) FILTER (WHERE ord = year_last)"
+ORDERS = (5, 4, 3, 2, 1)
+COLUMNS = {"v": "value", "n": "numerator", "d": "denominator"}
 
 
-NEWEST = {
-    "newest_stock": ", ".join(_newest(c) for c in ("value", "numerator", "denominator")),
-    "newest_ms": _newest("ms"),
-}
+def _pivot() -> str:
+    """Each column of the agency's entry of each period of the year, side by side (at most one entry per
+    agency, indicator and period: one report per agency and period)."""
+    return ",\n           ".join(
+        f"MAX(e.{column}) FILTER (WHERE p.quarter {'IS NULL' if order == 5 else f'= {order}'}) AS {key}{order}"
+        for key, column in COLUMNS.items() for order in ORDERS)
+
+
+def _stock() -> str:
+    """The agency's entry of its latest period."""
+    return ", ".join(f"CASE last_ord {' '.join(f'WHEN {o} THEN {k}{o}' for o in ORDERS)} END AS stock_{k}"
+                     for k in COLUMNS)
+
+
+def _flow() -> str:
+    """The agency's annual report when it has one, else its quarters added up (NULL when none has a number)."""
+    parts = []
+    for k in COLUMNS:
+        quarters = [f"{k}{o}" for o in (1, 2, 3, 4)]
+        total = " + ".join(f"COALESCE({q}, 0)" for q in quarters)
+        parts.append(f"CASE WHEN last_ord = 5 THEN {k}5 WHEN COALESCE({', '.join(quarters)}) IS NOT NULL "
+                     f"THEN {total} END AS flow_{k}")
+    return ", ".join(parts)
+
+
+PARTS = {"pivot": _pivot(), "stock": _stock(), "flow": _flow()}
 
 
 def indicator_year_figures(*, plan_id: int, as_of: dt.date, indicator_ids=None,
@@ -136,7 +161,7 @@ def indicator_year_figures(*, plan_id: int, as_of: dt.date, indicator_ids=None,
     where, params = _in_clause("e.indicator_id", indicator_ids)
     if from_year is not None:
         where, params = f"{where} AND p.year >= %s", [*params, from_year]
-    sql = INDICATOR_YEAR_SQL.format(indicator_filter=where, **NEWEST)
+    sql = INDICATOR_YEAR_SQL.format(indicator_filter=where, **PARTS)
     with connection.cursor() as cursor:
         cursor.execute(sql, [plan_id, _instant(end_of_day(as_of)), *params])
         rows = cursor.fetchall()
@@ -166,14 +191,6 @@ def _flow(row) -> YearFigures:
     mean = v / row[12] if v is not None and row[12] else None
     return YearFigures(sum_value=v, mean_value=mean, sum_numerator=n, sum_denominator=d, newest_value=v,
                        newest_numerator=n, newest_denominator=d, **_common(row))
-
-
-def _figures(row, start: int) -> YearFigures:
-    sums = [_decimal(v) for v in row[start:start + 7]]
-    return YearFigures(indicator_id=row[0], year=row[1], sum_value=sums[0], mean_value=sums[1],
-                       sum_numerator=sums[2], sum_denominator=sums[3], newest_value=sums[4],
-                       newest_numerator=sums[5], newest_denominator=sums[6], agencies=row[16],
-                       last_order=row[17] or 0, last_value_on=_date(row[18]), milestone_state=row[19] or "")
 
 
 @dataclass(frozen=True)
