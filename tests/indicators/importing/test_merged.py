@@ -87,3 +87,24 @@ def test_a_column_merged_down_is_the_same_as_above():
             ["2", "Hai", "Sở Y tế", "Quý II/2026"]]  # the agency cell spans both rows
     layout = layout_table(RawTable(rows=rows, row_numbers=[1, 2, 3], merged={(2, 2)}))
     assert [row.values["lead"] for row in layout.rows] == ["Sở Y tế", "Sở Y tế"]
+
+
+def test_cooperation_header_merged_in_word():
+    """Seed 001's layout as drawn in Word: "PHÂN CÔNG THỰC HIỆN" spans the partner's and the province's
+    columns, the other header cells span both header rows, the field and its number span their items."""
+    rows = [["STT", "LĨNH VỰC", "MÔ TẢ NỘI DUNG", "THỜI GIAN", "PHÂN CÔNG THỰC HIỆN", "PHÂN CÔNG THỰC HIỆN"],
+            ["STT", "LĨNH VỰC", "MÔ TẢ NỘI DUNG", "THỜI GIAN", "VNPT", "UBND TỈNH ĐỒNG THÁP"],
+            ["I", "HẠ TẦNG SỐ", "HẠ TẦNG SỐ", "HẠ TẦNG SỐ", "HẠ TẦNG SỐ", "HẠ TẦNG SỐ"],
+            ["1", "Hạ tầng viễn thông", "Rà soát mạng truyền số liệu.", "Giai đoạn 2026 - 2027", "VNPT", "Sở Y tế"],
+            ["1", "Hạ tầng viễn thông", "Mở rộng băng thông 5G.", "Năm 2026", "VNPT", "Sở Y tế"],
+            ["2", "Nền tảng IoT", "Triển khai nền tảng IoT.", "Giai đoạn 2026 - 2030", "VNPT", "Sở Y tế"]]
+    merged = ({(0, 5)} | {(1, c) for c in range(4)} | {(2, c) for c in range(2, 6)}
+              | {(4, 0), (4, 1)})
+    layout = layout_table(RawTable(rows=rows, row_numbers=list(range(1, 7)), merged=merged))
+    assert layout.kind == "cooperation"
+    assert [c.role for c in layout.columns] == ["number", "field", "content", "deadline", "partner", "lead"]
+    assert [(s.code, s.title) for s in layout.sections] == [("I", "HẠ TẦNG SỐ"), ("", "Hạ tầng viễn thông"),
+                                                             ("", "Nền tảng IoT")]
+    assert [(row.values["content"], row.values["partner"], row.values["lead"]) for row in layout.rows] == [
+        ("Rà soát mạng truyền số liệu.", "VNPT", "Sở Y tế"), ("Mở rộng băng thông 5G.", "VNPT", "Sở Y tế"),
+        ("Triển khai nền tảng IoT.", "VNPT", "Sở Y tế")]
