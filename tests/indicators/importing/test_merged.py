@@ -5,8 +5,10 @@ as one header over its columns, and a cell merged down a data column as "same as
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from indicators.importing.layout import layout_table
+from indicators.importing.layout import LayoutError, layout_table
 from indicators.importing.readers import read_blocks
 from indicators.importing.tables import RawTable
 from indicators.models import Indicator
@@ -108,3 +110,20 @@ def test_cooperation_header_merged_in_word():
     assert [(row.values["content"], row.values["partner"], row.values["lead"]) for row in layout.rows] == [
         ("Rà soát mạng truyền số liệu.", "VNPT", "Sở Y tế"), ("Mở rộng băng thông 5G.", "VNPT", "Sở Y tế"),
         ("Triển khai nền tảng IoT.", "VNPT", "Sở Y tế")]
+
+
+cells = st.text(alphabet=st.sampled_from(list("0123456789,.%≥IVX ạăâđêôơưTtSốNămChỉtiêu")), max_size=10)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(cells, min_size=1, max_size=9), min_size=1, max_size=8), st.data())
+def test_layout_never_crashes_whatever_is_merged(rows, data):
+    rows = [factories.MERGED_HEADER, factories.MERGED_SUBHEADER, *rows]
+    positions = [(r, c) for r, row in enumerate(rows) for c in range(len(row))]
+    merged = set(data.draw(st.lists(st.sampled_from(positions), max_size=12)))
+    try:
+        layout = layout_table(RawTable(rows=rows, row_numbers=list(range(1, len(rows) + 1)), merged=merged))
+    except LayoutError:
+        return
+    codes = [row.code for row in layout.rows]
+    assert len(codes) == len(set(codes))
