@@ -136,7 +136,15 @@ class TaskResource(resources.ModelResource):
 
 
 class ColumnChoiceExportForm(SelectableFieldsExportForm):
-    """The export page's column checkboxes labelled with the Vietnamese column headers ("Năm 2026")."""
+    """The export page's column checkboxes labelled with the Vietnamese column headers ("Năm 2026").
+
+    django-import-export has no Vietnamese catalog, so the labels this code owns are given here.
+    """
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["format"].label = _("Định dạng tệp")
+        self.fields["resource"].label = _("Dữ liệu")
 
     def _create_boolean_fields(self, resource, index):
         # An instance, as the year columns are added per instance.
@@ -161,6 +169,18 @@ class ScopedExportMixin(ExportActionMixin):
     def get_valid_export_item_pks(self, request):
         # The rows chosen with the action must be rows this user's changelist shows.
         return self.get_queryset(request).values_list("pk", flat=True)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "export_admin_action" in actions:
+            function, name, _description = actions["export_admin_action"]
+            actions[name] = (function, name, _("Xuất các %(verbose_name_plural)s đã chọn ra tệp"))
+        return actions
+
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        context["title"] = _("Xuất %(name)s ra tệp") % {"name": self.model._meta.verbose_name_plural}
+        return context
 
     def get_export_filename(self, request, queryset, file_format):
         name = {"indicator": "chi-tieu", "task": "nhiem-vu"}.get(self.model._meta.model_name,
