@@ -5,11 +5,14 @@ import io
 import docx
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from indicators.exporting import plan_to_json_bytes
 from indicators.views import plan_file_response
+from tests.factories import IndicatorFactory, TargetFactory, TaskFactory
 from tests.indicators.factories import plan_with_contents
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +133,25 @@ def test_no_results_links_before_the_plan_begins(client, staff, plan):
     html = client.get(reverse("plans:detail", args=[plan.code])).content.decode()
     assert "/tien-do/" not in html
     assert f'href="{export_url(plan, "xlsx")}"' in html
+
+
+@time_machine.travel("2027-06-15 09:00 +0700", tick=False)
+def test_plan_page_queries_do_not_grow_with_the_plan(client, staff_admin, plan, dost):
+    client.force_login(staff_admin)
+    url = reverse("plans:detail", args=[plan.code])
+    client.get(url)
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = page_queries()
+    for n in range(5):
+        indicator = IndicatorFactory(plan=plan, code=f"III.{n}", name=f"Chỉ tiêu thêm {n}")
+        TargetFactory(indicator=indicator, year=2026, text="10")
+        TargetFactory(indicator=indicator, year=2027, text="20")
+        indicator.lead_agencies.set([dost])
+        TaskFactory(plan=plan, code=f"III.{n}").lead_agencies.set([dost])
+    assert page_queries() == before
+    assert before <= 12
