@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.admin import ProvinceScopedAdmin, ProvinceScopedInline
 from indicators import admin_import  # noqa: F401 - adds "Nhập từ văn bản" (upload, preview, confirm) to plans
-from indicators.admin_export import IndicatorResource, ScopedExportMixin, register_plan_exports
+from indicators.admin_export import IndicatorExportMixin, register_plan_exports
 from indicators.models import Baseline, Indicator, Target
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter  # choices come from the (province-scoped) changelist rows
@@ -69,8 +69,7 @@ class BaselineInline(ProvinceScopedInline, admin.StackedInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedExportMixin, ProvinceScopedAdmin):
-    resource_classes = [IndicatorResource]
+class IndicatorAdmin(IndicatorExportMixin, ProvinceScopedAdmin):
     list_display = ("code", "name", "unit", "value_type", "plan", "section")
     list_filter = (("plan", RelatedOnly), ("section", RelatedOnly), ("lead_agencies", RelatedOnly), "value_type")
     search_fields = ("code", "name__unaccent")

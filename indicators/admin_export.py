@@ -44,11 +44,15 @@ class IndicatorResource(resources.ModelResource):
         fields = ("plan", "code", "section", "name", "unit", "value_type", "direction", "aggregation",
                   "lead_agencies")
 
+    #: The indicators whose plans' periods give the year columns (the admin sets its province's); None: all.
+    year_columns_from = None
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        # The year columns span every plan's period, so the export form (built from the class) and the
+        # The year columns span the plans' periods, so the export form (built from the class) and the
         # export itself agree on them; years outside an indicator's plan stay empty.
-        span = Plan.objects.aggregate(first=Min("start_year"), last=Max("end_year"))
+        indicators = Indicator.objects.all() if self.year_columns_from is None else self.year_columns_from
+        span = indicators.aggregate(first=Min("plan__start_year"), last=Max("plan__end_year"))
         self.years = list(range(span["first"], span["last"] + 1)) if span["first"] else []
         for year in self.years:
             self.fields[f"target_{year}"] = fields.Field(
@@ -186,6 +190,16 @@ class ScopedExportMixin(ExportActionMixin):
         name = {"indicator": "chi-tieu", "task": "nhiem-vu"}.get(self.model._meta.model_name,
                                                                    self.model._meta.model_name)
         return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+
+class IndicatorExportMixin(ScopedExportMixin):
+    """The indicator export, its year columns those of the plans in the user's province."""
+
+    def get_export_resource_classes(self, request):
+        # Same class name, so the export form's field names ("indicatorresource_target_2026") stay put.
+        scoped = type(IndicatorResource.__name__, (IndicatorResource,),
+                      {"__module__": __name__, "year_columns_from": self.get_queryset(request)})
+        return [scoped]
 
 
 class PlanAppendixExportMixin:

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from indicators.admin_export import IndicatorResource, TaskResource
 from indicators.models import Indicator
+from plans.models import Plan
 from tests.factories import AgencyFactory
 from tests.indicators.factories import plan_with_contents
 
@@ -34,8 +35,11 @@ def plan(province, dost, agency_a):
 def foreign_plan(other_province):
     lead = AgencyFactory(province=other_province, name="Sở Khoa học và Công nghệ Cà Mau")
     partner = AgencyFactory(province=other_province, name="Sở Y tế Cà Mau")
-    return plan_with_contents(province=other_province, lead=lead, coordinating=partner, code="ha-tang-so-ca-mau",
+    plan = plan_with_contents(province=other_province, lead=lead, coordinating=partner, code="ha-tang-so-ca-mau",
                               label="Cà Mau")
+    # A longer period than Đồng Tháp's: its years must not become columns of Đồng Tháp's export.
+    Plan.objects.filter(pk=plan.pk).update(start_year=2021, end_year=2031)
+    return plan
 
 
 def run_action(client, plan_pks, action):
@@ -109,13 +113,14 @@ def read_csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_indicator_export_page_lists_vietnamese_columns(client, staff_admin, plan):
+def test_indicator_export_page_lists_vietnamese_columns(client, staff_admin, plan, foreign_plan):
     client.force_login(staff_admin)
     response = client.get(reverse("admin:indicators_indicator_export"))
     assert response.status_code == 200
     html = response.content.decode()
     for column in ("Chỉ tiêu", "Đơn vị tính", "Cơ quan chủ trì", "Năm 2026", "Năm 2030"):
         assert f">{column}</label>" in html
+    assert "Năm 2025" not in html and "Năm 2031" not in html
     assert response.context["title"] == "Xuất chỉ tiêu ra tệp"
     assert "Định dạng tệp" in html
 
@@ -210,6 +215,14 @@ def test_task_export_has_this_provinces_rows_with_vietnamese_dates(client, staff
          "Nội dung nhiệm vụ": "Rà soát hạ tầng dữ liệu Đồng Tháp", "Cơ quan chủ trì": "SYT",
          "Cơ quan phối hợp": "", "Thời gian thực hiện": "Thường xuyên", "Hạn hoàn thành": ""},
     ]
+
+
+def test_other_province_staff_gets_their_own_indicators_and_years(client, other_staff_admin, plan, foreign_plan):
+    client.force_login(other_staff_admin)
+    response = client.post(reverse("admin:indicators_indicator_export"), export_form(IndicatorResource, FORMAT_CSV))
+    rows = read_csv(response)
+    assert [row["Chỉ tiêu"] for row in rows] == ["Tỷ lệ phủ sóng 5G Cà Mau", "Số lượng tên miền .vn Cà Mau"]
+    assert [name for name in rows[0] if name.startswith("Năm")] == [f"Năm {year}" for year in range(2021, 2032)]
 
 
 def test_other_province_staff_exports_only_their_tasks(client, other_staff_admin, plan, foreign_plan):
