@@ -39,39 +39,33 @@ def limit_to_province(queryset, request):
     return queryset.filter(**{path: province})
 
 
-class ProvinceScopedAdmin(admin.ModelAdmin):
+class ProvinceScopedChoices:
+    """Foreign-key and many-to-many choices limited to the user's province (admin pages and inlines)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._scoped(super().formfield_for_foreignkey(db_field, request, **kwargs), request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._scoped(super().formfield_for_manytomany(db_field, request, **kwargs), request)
+
+    @staticmethod
+    def _scoped(field, request):
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = limit_to_province(field.queryset, request)
+        return field
+
+
+class ProvinceScopedAdmin(ProvinceScopedChoices, admin.ModelAdmin):
+    """Staff see and choose only their province's rows."""
+
     list_per_page = 50
 
     def get_queryset(self, request):
         return limit_to_province(super().get_queryset(request), request)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = limit_to_province(field.queryset, request)
-        return field
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = limit_to_province(field.queryset, request)
-        return field
-
-
-class ProvinceScopedInline:
+class ProvinceScopedInline(ProvinceScopedChoices):
     """The same limits for inline forms."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = limit_to_province(field.queryset, request)
-        return field
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = limit_to_province(field.queryset, request)
-        return field
 
 
 @admin.register(Province)
