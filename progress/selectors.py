@@ -7,16 +7,15 @@ hash aggregation over the output of the one before, no sort of the values and no
    period and number (`v1`…`v4` the quarters, `v5` the annual report; an agency has at most one report
    per period), and its latest period `last_ord`. The milestone state of its latest entry rides along as
    text prefixed by the period order, so that MAX finds it without a second pass.
-2. `agency_figures` / `by_last_order`: each agency's figure read both ways, `stock` (the entry of its
-   latest period) and `flow` (its annual report if it has one, else its quarters added up), then summed
-   per (indicator, year, latest period) — at most five rows per indicator-year.
-3. The final GROUP BY (indicator, year):
-   - stock (`cumulative`): Σvalue, mean, Σnumerator, Σdenominator over the agencies;
-   - flow: the same sums of the flow figures;
+2. `agency_figures` / `by_last_order`: each agency's figure as its indicator reads it, a stock
+   (`cumulative`: the entry of its latest period) or a flow (its annual report if it has one, else its
+   quarters added up), then summed per (indicator, year, latest period): at most five rows per
+   indicator-year.
+3. The final GROUP BY (indicator, year): Σvalue, mean, Σnumerator, Σdenominator over the agencies;
    - a ratio is Σnumerator ÷ Σdenominator (computed by the caller), never a mean of percentages;
    - `latest`: the value in the most recent period any agency reported (the agencies whose latest period
      is the year's latest); if several agencies reported that period, the largest.
-FILTER and a window over the few rows of step 3 run on PostgreSQL and on SQLite ≥ 3.30 alike.
+FILTER and a window over the few rows of step 2 run on PostgreSQL and on SQLite ≥ 3.30 alike.
 An annual period is the one without a quarter (`period_quarter_matches_kind`), so `COALESCE(quarter, 5)`
 is the period's order.
 """
@@ -51,15 +50,6 @@ class YearFigures:
     last_order: int
     last_value_on: dt.date | None
     milestone_state: str
-
-
-@dataclass(frozen=True)
-class YearRow:
-    """An indicator-year read both ways: `stock` (each agency's latest period) and `flow` (its quarters summed,
-    or its annual report)."""
-
-    stock: YearFigures
-    flow: YearFigures
 
 
 def _instant(moment: dt.datetime):
@@ -97,75 +87,71 @@ WITH per_agency AS (
     GROUP BY e.indicator_id, p.year, r.agency_id
 ),
 agency_figures AS (
-    SELECT indicator_id, year, last_ord, {stock}, {flow},
-           CASE WHEN SUBSTR(ms_key, 1, 1) = CAST(last_ord AS TEXT) THEN SUBSTR(ms_key, 2) END AS ms
-    FROM per_agency
+    SELECT a.indicator_id, a.year, i.cumulative, a.last_ord, {figure},
+           CASE WHEN SUBSTR(a.ms_key, 1, 1) = CAST(a.last_ord AS TEXT) THEN SUBSTR(a.ms_key, 2) END AS ms
+    FROM per_agency a
+    JOIN indicators_indicator i ON i.id = a.indicator_id
 ),
 by_last_order AS (
-    SELECT indicator_id, year, last_ord, COUNT(*) AS agencies,
-           SUM(stock_v) AS stock_v, COUNT(stock_v) AS stock_values, SUM(stock_n) AS stock_n, SUM(stock_d) AS stock_d,
-           MAX(stock_v) AS newest_v, MAX(stock_n) AS newest_n, MAX(stock_d) AS newest_d, MAX(ms) AS newest_ms,
-           SUM(flow_v) AS flow_v, SUM(flow_n) AS flow_n, SUM(flow_d) AS flow_d,
+    SELECT indicator_id, year, cumulative, last_ord, COUNT(*) AS agencies,
+           SUM(v) AS v, COUNT(v) AS value_count, SUM(n) AS n, SUM(d) AS d,
+           MAX(v) AS newest_v, MAX(n) AS newest_n, MAX(d) AS newest_d, MAX(ms) AS newest_ms,
            MAX(last_ord) OVER (PARTITION BY indicator_id, year) AS year_last
     FROM agency_figures
-    GROUP BY indicator_id, year, last_ord
+    GROUP BY indicator_id, year, cumulative, last_ord
 )
-SELECT indicator_id, year,
-       SUM(stock_v), SUM(stock_v) * 1.0 / NULLIF(SUM(stock_values), 0), SUM(stock_n), SUM(stock_d),
+SELECT indicator_id, year, cumulative,
+       SUM(v), SUM(v) * 1.0 / NULLIF(SUM(value_count), 0), SUM(n), SUM(d),
        MAX(newest_v) FILTER (WHERE last_ord = year_last),
        MAX(newest_n) FILTER (WHERE last_ord = year_last),
        MAX(newest_d) FILTER (WHERE last_ord = year_last),
-       SUM(flow_v), SUM(flow_n), SUM(flow_d),
        SUM(agencies), MAX(last_ord),
        MAX(newest_ms) FILTER (WHERE last_ord = year_last)
 FROM by_last_order
-GROUP BY indicator_id, year
+GROUP BY indicator_id, year, cumulative
 """
 
 ORDERS = (5, 4, 3, 2, 1)
 COLUMNS = {"v": "value", "n": "numerator", "d": "denominator"}
 
 
-def _pivot() -> str:
-    """Each column of the agency's entry of each period of the year, side by side (at most one entry per
+def _pivot_sql() -> str:
+    """Each number of the agency's entry of each period of the year, side by side (at most one entry per
     agency, indicator and period: one report per agency and period)."""
     return ",\n           ".join(
         f"MAX(e.{column}) FILTER (WHERE p.quarter {'IS NULL' if order == 5 else f'= {order}'}) AS {key}{order}"
         for key, column in COLUMNS.items() for order in ORDERS)
 
 
-def _stock() -> str:
-    """The agency's entry of its latest period."""
-    return ", ".join(f"CASE last_ord {' '.join(f'WHEN {o} THEN {k}{o}' for o in ORDERS)} END AS stock_{k}"
-                     for k in COLUMNS)
-
-
-def _flow() -> str:
-    """The agency's annual report when it has one, else its quarters added up (NULL when none has a number)."""
+def _figure_sql() -> str:
+    """The agency's figure: for a stock its entry of its latest period; for a flow its annual report when it
+    has one, else its quarters added up (NULL when no quarter has that number)."""
     parts = []
     for k in COLUMNS:
+        latest = " ".join(f"WHEN {o} THEN {k}{o}" for o in ORDERS)
         quarters = [f"{k}{o}" for o in (1, 2, 3, 4)]
         total = " + ".join(f"COALESCE({q}, 0)" for q in quarters)
-        parts.append(f"CASE WHEN last_ord = 5 THEN {k}5 WHEN COALESCE({', '.join(quarters)}) IS NOT NULL "
-                     f"THEN {total} END AS flow_{k}")
-    return ", ".join(parts)
+        parts.append(f"CASE WHEN i.cumulative THEN CASE a.last_ord {latest} END "
+                     f"WHEN a.last_ord = 5 THEN {k}5 WHEN COALESCE({', '.join(quarters)}) IS NOT NULL THEN {total} "
+                     f"END AS {k}")
+    return ",\n           ".join(parts)
 
 
-PARTS = {"pivot": _pivot(), "stock": _stock(), "flow": _flow()}
+SQL_PARTS = {"pivot": _pivot_sql(), "figure": _figure_sql()}
 
 
 def indicator_year_figures(*, plan_id: int, as_of: dt.date, indicator_ids=None,
-                           from_year: int | None = None) -> list[YearRow]:
-    """Per indicator and year, the aggregates of approved values (one query), for stocks and flows alike:
-    the caller keeps the ones its indicator needs (`stock` or `flow` of each row)."""
+                           from_year: int | None = None) -> list[YearFigures]:
+    """Per indicator and year, the aggregates of approved values (one query), read as the indicator
+    needs: a stock from each agency's latest period, a flow from its quarters or annual report."""
     where, params = _in_clause("e.indicator_id", indicator_ids)
     if from_year is not None:
         where, params = f"{where} AND p.year >= %s", [*params, from_year]
-    sql = INDICATOR_YEAR_SQL.format(indicator_filter=where, **PARTS)
+    sql = INDICATOR_YEAR_SQL.format(indicator_filter=where, **SQL_PARTS)
     with connection.cursor() as cursor:
         cursor.execute(sql, [plan_id, _instant(end_of_day(as_of)), *params])
         rows = cursor.fetchall()
-    return [YearRow(stock=_stock(r), flow=_flow(r)) for r in rows]
+    return [_figures(row) for row in rows]
 
 
 def _period_end(year: int, order: int) -> dt.date:
@@ -173,24 +159,18 @@ def _period_end(year: int, order: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _common(row) -> dict:
-    return {"indicator_id": row[0], "year": row[1], "agencies": row[12], "last_order": row[13] or 0,
-            "last_value_on": _period_end(row[1], row[13]) if row[13] else None, "milestone_state": row[14] or ""}
-
-
-def _stock(row) -> YearFigures:
-    v, mean, n, d, newest_v, newest_n, newest_d = (_decimal(x) for x in row[2:9])
-    return YearFigures(sum_value=v, mean_value=mean, sum_numerator=n, sum_denominator=d, newest_value=newest_v,
-                       newest_numerator=newest_n, newest_denominator=newest_d, **_common(row))
-
-
-def _flow(row) -> YearFigures:
-    """Each agency's quarters summed (or its annual report). A `latest` flow is reported by one agency:
-    its figure is the sum too."""
-    v, n, d = (_decimal(x) for x in row[9:12])
-    mean = v / row[12] if v is not None and row[12] else None
-    return YearFigures(sum_value=v, mean_value=mean, sum_numerator=n, sum_denominator=d, newest_value=v,
-                       newest_numerator=n, newest_denominator=d, **_common(row))
+def _figures(row) -> YearFigures:
+    indicator_id, year, cumulative = row[:3]
+    v, mean, n, d, newest_v, newest_n, newest_d = (_decimal(x) for x in row[3:10])
+    agencies, last_order, milestone_state = row[10:13]
+    if not cumulative:
+        # A `latest` flow is reported by one agency: its figure is the sum too.
+        newest_v, newest_n, newest_d = v, n, d
+    return YearFigures(indicator_id=indicator_id, year=year, sum_value=v, mean_value=mean, sum_numerator=n,
+                       sum_denominator=d, newest_value=newest_v, newest_numerator=newest_n,
+                       newest_denominator=newest_d, agencies=agencies, last_order=last_order or 0,
+                       last_value_on=_period_end(year, last_order) if last_order else None,
+                       milestone_state=milestone_state or "")
 
 
 @dataclass(frozen=True)

@@ -174,8 +174,8 @@ def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year
             (indicators, "id__in"), (targets, "indicator_id__in"), (baselines, "indicator_id__in")))
     targets_by = {(t.indicator_id, t.year): t for t in targets}
     baselines_by = {b.indicator_id: b for b in baselines}
-    rows_by = {(r.stock.indicator_id, r.stock.year): r for r in
-               indicator_year_figures(plan_id=plan.pk, as_of=as_of, indicator_ids=ids, from_year=from_year)}
+    figures_by = {(f.indicator_id, f.year): f for f in
+                  indicator_year_figures(plan_id=plan.pk, as_of=as_of, indicator_ids=ids, from_year=from_year)}
     years = range(from_year or plan.start_year, plan.end_year + 1)
     # The starting point of the first recomputed year: the actual of the year before, as last computed.
     earlier = {} if from_year is None else dict(
@@ -191,8 +191,7 @@ def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year
         final_target = _target_rule(targets_by.get((indicator.pk, final_year)))
         previous = earlier.get(indicator.pk, base_value)
         for year in years:
-            both = rows_by.get((indicator.pk, year))
-            figures = (both.stock if indicator.cumulative else both.flow) if both else None
+            figures = figures_by.get((indicator.pk, year))
             actual = _pick_actual(indicator.aggregation, figures) if figures else None
             target = targets_by.get((indicator.pk, year))
             result = rules.year_status(rules.YearInput(

@@ -69,3 +69,31 @@ def test_random_values(province, seed):
         else:
             assert got is not None, indicator.code
             assert abs(D(got) - expected) < D("0.0001"), (indicator.code, got, expected)
+
+
+def test_milestone_state_is_the_one_of_the_latest_period(province):
+    """The milestone state counted is that of the year's latest reported period; an agency whose latest entry
+    has no state does not fall back to an older one."""
+    plan = PlanFactory(province=province)
+    first, second = AgencyFactory(province=province), AgencyFactory(province=province)
+    newest_wins, no_fallback = (IndicatorFactory(plan=plan, code=code, aggregation="latest", cumulative=True)
+                                for code in ("M.1", "M.2"))
+    periods_open(plan=plan, today=dt.date(2026, 1, 1))
+    periods = {p.code: p for p in plan.periods.filter(year=2026)}
+    approved_at = timezone.make_aware(dt.datetime(2026, 7, 1, 9))
+
+    for agency, code, indicator, fields in [
+        (first, "2026-Q1", newest_wins, {"milestone_state": "completed"}),
+        (second, "2026-Q2", newest_wins, {"milestone_state": "in_progress"}),
+        (first, "2026-Q1", no_fallback, {"milestone_state": "completed"}),
+        (first, "2026-Q2", no_fallback, {"value": D(5)}),
+    ]:
+        r, _ = AgencyReport.objects.get_or_create(agency=agency, plan=plan, period=periods[code],
+                                                  defaults={"approved_at": approved_at,
+                                                            "status": AgencyReport.Status.APPROVED})
+        IndicatorEntry.objects.create(report=r, indicator=indicator, **fields)
+
+    plan_recompute(plan=plan, as_of=dt.date(2026, 7, 10))
+    states = dict(IndicatorProgress.objects.filter(plan=plan, year=2026).values_list("indicator__code",
+                                                                                      "milestone_state"))
+    assert states == {"M.1": "in_progress", "M.2": ""}
