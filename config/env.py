@@ -5,12 +5,22 @@ start-up rather than a surprise at the first request.
 """
 
 import os
+import re
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+# Up to the last "@": a password may itself hold "@" or "/" that nobody percent-encoded.
+_PASSWORD_IN_URL = re.compile(r"(?<=://)([^:/@]*):.*@")
+
+
+def redacted(raw: str) -> str:
+    """The URL as it may appear in an error message or a log: the password replaced by ***."""
+    return _PASSWORD_IN_URL.sub(r"\1:***@", raw)
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
@@ -45,7 +55,8 @@ def env_database(name: str, default: dict) -> dict:
     except Exception as exc:  # environ raises several kinds; all mean the same to an operator
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from exc
     if not config.get("ENGINE") or not config.get("NAME"):
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a valid database URL (scheme://user@host:port/name)")
+        raise ImproperlyConfigured(
+            f"{name}={redacted(raw)!r} is not a valid database URL (scheme://user@host:port/name)")
     if config["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
         raise ImproperlyConfigured(f"{name} must point to PostgreSQL or SQLite, not {config['ENGINE']}")
     return config
@@ -60,7 +71,8 @@ def env_email(name: str) -> dict:
     except Exception as exc:
         raise ImproperlyConfigured(f"{name} is not a valid e-mail URL: {exc}") from exc
     if not config.get("EMAIL_BACKEND"):
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a valid e-mail URL (smtp://, consolemail://, …)")
+        raise ImproperlyConfigured(
+            f"{name}={redacted(raw)!r} is not a valid e-mail URL (smtp://, consolemail://, …)")
     return config
 
 
@@ -69,5 +81,5 @@ def env_redis_url(name: str) -> str | None:
     if not raw:
         return None
     if not raw.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured(f"{name}={raw!r} must start with redis://, rediss:// or unix://")
+        raise ImproperlyConfigured(f"{name}={redacted(raw)!r} must start with redis://, rediss:// or unix://")
     return raw

@@ -65,6 +65,20 @@ def test_env_database_rejects_malformed_urls_naming_the_variable(monkeypatch, ra
         env_database("DATABASE_URL", default=SQLITE_DEFAULT)
 
 
+@pytest.mark.parametrize("name,raw,reader", [
+    ("DATABASE_URL", "postgres://chitieu:Bi@Mat123@db.example:5432", lambda n: env_database(n, default={})),
+    ("REDIS_URL", "http://:Bi@Mat/123@127.0.0.1:6379/0", env_redis_url),
+])
+def test_errors_name_the_variable_but_never_print_its_password(monkeypatch, name, raw, reader):
+    """Start-up errors end up in logs and CI output: the URL is shown with its password masked."""
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ImproperlyConfigured) as error:
+        reader(name)
+    message = str(error.value)
+    assert message.startswith(name) and "Bi@Mat" not in message and "123" not in message
+    assert ":***@" in message
+
+
 @pytest.mark.parametrize("raw", ["http://127.0.0.1:6379/1", "127.0.0.1:6379", "localhost"])
 def test_env_redis_url_rejects_other_schemes(monkeypatch, raw):
     monkeypatch.setenv("REDIS_URL", raw)
