@@ -136,6 +136,35 @@ def periods_open(*, plan: Plan, today: dt.date | None = None) -> int:
     return len(new_periods)
 
 
+def plan_deadlines_set(*, plan: Plan, quarterly_due_day: int | None = None, annual_due_month: int | None = None,
+                       annual_due_day: int | None = None, today: dt.date | None = None) -> Plan:
+    """Give a plan its own reporting deadlines (seed 001: the annual report before 15/12) and move the
+    due day of its periods that are not yet due. A due day already passed stays: compliance was judged by it."""
+    today = today or local_today()
+    wanted = {"quarterly_due_day": quarterly_due_day, "annual_due_month": annual_due_month,
+              "annual_due_day": annual_due_day}
+    changed = [name for name, value in wanted.items() if value is not None and getattr(plan, name) != value]
+    with transaction.atomic():
+        if not changed:
+            return plan
+        for name in changed:
+            setattr(plan, name, wanted[name])
+        try:  # days stop at 28, so every month has the day
+            plan.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError:
+            plan.refresh_from_db(fields=changed)
+            raise
+        plan.save(update_fields=[*changed, "updated_at"])
+        moved = []
+        for period in ReportingPeriod.objects.select_for_update().filter(plan=plan, due_on__gt=today):
+            due_on = period_calendar(plan=plan, year=period.year, quarter=period.quarter)["due_on"]
+            if due_on != period.due_on and due_on > today:
+                period.due_on = due_on
+                moved.append(period)
+        ReportingPeriod.objects.bulk_update(moved, ["due_on"])
+    return plan
+
+
 def plan_activate(*, plan: Plan, today: dt.date | None = None) -> Plan:
     """Put a plan into force: status active, then its periods and the reports now expected."""
     with transaction.atomic():

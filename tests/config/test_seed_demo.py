@@ -1,5 +1,6 @@
 """seed_demo: the province, its agency directory, the four seed plans through the importer, demo users."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.management.base import CommandError
 from agencies.models import Agency, Membership, Province
 from indicators.models import Baseline, Indicator, Target
 from plans.models import Plan, Task
-from reports.models import AgencyReport
+from reports.models import AgencyReport, ReportingPeriod
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -123,3 +124,12 @@ def test_demo_reporters_find_their_open_reports(seeded):
     assert {"2026-Q4", "2026-Y"} <= open_codes
     assert not AgencyReport.objects.filter(plan__code="ha-tang-so-tien-giang-2023-2025").exists()
     assert AgencyReport.objects.filter(agency__name="Sở Y tế").exists()
+
+
+def test_seed_001_reports_the_year_before_15_december(seeded):
+    """Seed 001 (“Hằng năm, báo cáo kết quả thực hiện trước ngày 15/12”) sets its own annual deadline."""
+    due = dict(ReportingPeriod.objects.filter(plan__code="hop-tac-vnpt-2026-2030").values_list("code", "due_on"))
+    assert due["2026-Y"] == dt.date(2026, 12, 15) and due["2030-Y"] == dt.date(2030, 12, 15)
+    assert due["2026-Q4"] == dt.date(2026, 12, 20)
+    other = dict(ReportingPeriod.objects.filter(plan__code="chuyen-doi-so-2026").values_list("code", "due_on"))
+    assert other["2026-Y"] == dt.date(2026, 12, 1)  # seed 002: “trước ngày 01/12”, the default

@@ -3,11 +3,12 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from plans.models import Plan
 from reports.models import AgencyReport, ReportingPeriod
-from reports.services import period_calendar, periods_open, plan_activate
+from reports.services import period_calendar, periods_open, plan_activate, plan_deadlines_set
 from tests.factories import IndicatorFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,29 @@ def test_beat_task_opens_every_active_plan(province, agency_a):
         assert open_periods.apply().get() == 25
     assert active.periods.count() == 25
     assert draft.periods.count() == 0
+
+
+def test_plan_deadlines_set_redates_the_periods_not_yet_due(province):
+    plan = PlanFactory(province=province, start_year=2026, end_year=2027)
+    periods_open(plan=plan, today=dt.date(2026, 1, 10))
+    plan_deadlines_set(plan=plan, annual_due_month=12, annual_due_day=15, today=dt.date(2026, 11, 25))
+    plan.refresh_from_db()
+    assert (plan.annual_due_month, plan.annual_due_day, plan.quarterly_due_day) == (12, 15, 20)
+    due = dict(plan.periods.values_list("code", "due_on"))
+    assert due["2026-Y"] == dt.date(2026, 12, 15)  # not yet due on 25/11: follows the plan
+    assert due["2027-Y"] == dt.date(2027, 12, 15)
+    assert due["2026-Q4"] == dt.date(2026, 12, 20)
+    # A due day already passed is history: compliance was judged against it.
+    plan_deadlines_set(plan=plan, quarterly_due_day=10, today=dt.date(2026, 12, 16))
+    due = dict(plan.periods.values_list("code", "due_on"))
+    assert due["2026-Y"] == dt.date(2026, 12, 15) and due["2026-Q3"] == dt.date(2026, 9, 20)
+    assert due["2026-Q4"] == dt.date(2026, 12, 20)  # 20/12 not yet passed on 16/12, but 10/12 has
+    assert due["2027-Q1"] == dt.date(2027, 3, 10)
+
+
+def test_plan_deadlines_set_refuses_an_impossible_day(province):
+    plan = PlanFactory(province=province)
+    with pytest.raises(ValidationError):
+        plan_deadlines_set(plan=plan, annual_due_month=2, annual_due_day=30)
+    plan.refresh_from_db()
+    assert (plan.annual_due_month, plan.annual_due_day) == (12, 1)
