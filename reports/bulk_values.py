@@ -292,7 +292,12 @@ class ImportOutcome:
         counts = {"new": self.count(RowStatus.NEW), "changed": self.count(RowStatus.CHANGED),
                   "unchanged": self.count(RowStatus.UNCHANGED), "errors": len(self.error_rows)}
         if not self.ok:
-            return _("%(errors)s dòng lỗi: chưa ghi gì vào hệ thống. Sửa tệp rồi nhập lại.") % counts
+            # A wide sheet's row holds several values: count the file's rows, and the values when they differ.
+            bad_rows = len({result.row.row_number for result in self.error_rows})
+            label = _("%(rows)s dòng lỗi") % {"rows": bad_rows}
+            if counts["errors"] != bad_rows:
+                label += " " + _("(%(values)s giá trị)") % {"values": counts["errors"]}
+            return label + ": " + _("chưa ghi gì vào hệ thống. Sửa tệp rồi nhập lại.")
         if self.dry_run:
             return _("Kiểm tra xong, không có lỗi: %(new)s giá trị mới, %(changed)s thay đổi, %(unchanged)s không "
                      "đổi (chưa ghi).") % counts

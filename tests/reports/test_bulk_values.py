@@ -235,3 +235,12 @@ def test_wide_layout_ratio_and_milestone_cells(commune_world, staff, agency_a, t
     assert (ratio.numerator, ratio.denominator, ratio.note) == (1016, 1095, "Theo Công văn 45/SYT")
     assert entry(commune_world, agency_a, "I.3").milestone_state == IndicatorEntry.MilestoneState.COMPLETED
     assert [r.shown_value for r in outcome.rows] == ["1.016/1.095 = 92,79", "Hoàn thành"]
+
+
+def test_wide_summary_counts_rows_of_the_file_not_cells(commune_world, staff, tmp_path):
+    """An unknown agency in a wide sheet fails every value of its row; the summary still names one row."""
+    rows = [*WIDE_ROWS, ["3", "UBND xã Không Có", "70", "90", ""]]
+    _sheet, outcome = run(commune_world, staff, write_xlsx(tmp_path / "wide.xlsx", rows))
+
+    assert len(outcome.error_rows) == 2  # both values of row 4
+    assert outcome.summary.startswith("1 dòng lỗi (2 giá trị): chưa ghi gì")
