@@ -349,3 +349,29 @@ def test_the_agency_form_and_the_admin_say_the_same(world, staff_client, reporte
     assert message in admin_page.content.decode()
     entry.refresh_from_db()
     assert entry.value is None
+
+
+@pytest.fixture
+def celery_in_process():
+    """The recompute task runs in-process even when REDIS_URL names a broker (CI): this checks the wiring."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+def test_one_step_approval_reaches_the_progress_layer(world, staff_client, agency_a, celery_in_process,
+                                                      django_capture_on_commit_callbacks):
+    """The real progress receiver (progress/apps.py), not a test one: the approved value is in the snapshot."""
+    from progress.models import IndicatorProgress
+
+    report = world.report(agency_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_page(staff_client, report, {("I.1", "value"): "95,5"}, _submit_and_approve="1")
+
+    assert response.status_code == 302
+    progress = IndicatorProgress.objects.get(indicator=world.indicators["I.1"], year=report.period.year)
+    assert progress.actual == Decimal("95.5")
+    assert progress.reporting_agencies == 1
