@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker test lint format migrations-check bench clean
+.PHONY: help install run worker test lint format migrations-check bench clean messages
 
 help:
 	@echo "make run               cài đặt nếu cần, migrate, nạp dữ liệu mẫu, chạy tại http://127.0.0.1:8000/"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench             đo hiệu năng, ghi docs/performance.md"
 	@echo "make worker            Celery worker kèm beat (cần REDIS_URL)"
 	@echo "make clean             xóa .venv, db.sqlite3, staticfiles"
+	@echo "make messages          cập nhật bản dịch tiếng Anh (cần gettext), dịch rồi biên dịch .mo"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +58,12 @@ migrations-check: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Needs GNU gettext (apt-get install gettext). Only English is extracted: our msgids are Vietnamese, and
+# locale/vi holds hand-written Vietnamese for third-party English. Commit the .po and the .mo (CI has no gettext).
+messages: install
+	$(MANAGE) makemessages -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	$(MANAGE) compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
