@@ -118,6 +118,7 @@ print(json.dumps({
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "celery_eager": app.conf.task_always_eager,
     "broker": settings.CELERY_BROKER_URL,
+    "broker_host": app.connection_for_write().info()["hostname"],  # kombu warns here if it has to guess
     "cache": settings.CACHES["default"]["BACKEND"],
     "debug": settings.DEBUG,
     "language": settings.LANGUAGE_CODE,
@@ -147,10 +148,17 @@ def test_defaults_sqlite_eager_celery_and_local_memory_cache():
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"] == str(settings.BASE_DIR / "db.sqlite3")
     assert values["eager"] is True and values["celery_eager"] is True
-    assert values["broker"] == "memory://"
+    assert values["broker"].startswith("memory://")
     assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["email"] == "django.core.mail.backends.console.EmailBackend"
     assert values["hosts"] == ["127.0.0.1", "localhost"]
+
+
+def test_eager_celery_prints_no_english_broker_warning():
+    """Every command that enqueues a task (seed_demo, import_plan) would print kombu's warning otherwise."""
+    result = load_settings(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
 
 
 def test_vietnamese_language_and_time_zone():
