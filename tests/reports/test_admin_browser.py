@@ -40,7 +40,10 @@ def test_staff_type_in_a_dispatch_then_submit_and_approve(login, browser_page, s
     page.click("input[name=_submit_and_approve]")
     page.wait_for_load_state()
     assert "Đã gửi và duyệt báo cáo" in page.locator(".messagelist").inner_text()
-    assert "Sở KH&CN nhập thay, gửi và duyệt trong một bước." in page.locator("#events-group").inner_text()
+    events = page.locator("#events-group")
+    assert "Sở KH&CN nhập thay, gửi và duyệt trong một bước." in events.inner_text()
+    assert events.locator("td.original p").count() == 3
+    assert not any(label.is_visible() for label in events.locator("td.original p").all())  # UTC time, hidden
     screenshot(page, "admin-on-behalf-approved.png")
 
     entry.refresh_from_db()
