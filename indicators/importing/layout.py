@@ -337,7 +337,26 @@ def _fit_short_row(cells: list[str], columns: list[Column], warnings: list[str])
             fitted[right_cols[-1]] = rest[-1]
         for index, value in zip(right_cols[1:-1], rest[1:-1], strict=False):
             fitted[index] = value
+    _split_glued_agencies(fitted, columns, right_cols, len(rest), warnings)
     return fitted
+
+
+# A lead agency's name followed, with no separator, by a list of agencies ("Sở Khoa học và Công nghệ Các sở, ban,
+# ngành tỉnh; UBND các xã, phường"): the boundary between the lead and coordinating cells was lost.
+_GLUED_AGENCIES = re.compile(r"(?P<lead>[^;,]+?)\s+(?P<coord>(?:Các|UBND|Ủy ban)\s.*)", re.DOTALL)
+
+
+def _split_glued_agencies(fitted: list[str], columns: list[Column], right_cols: list[int], filled: int,
+                          warnings: list[str]) -> None:
+    """In a short row whose coordinating cell is missing, split the lead cell where the coordinating list starts."""
+    lead = next((c.index for c in columns if c.role == "lead" and c.index in right_cols), None)
+    coord = next((c.index for c in columns if c.role == "coord" and c.index in right_cols), None)
+    if lead is None or coord is None or filled >= len(right_cols) or fitted[coord]:
+        return
+    if glued := _GLUED_AGENCIES.fullmatch(fitted[lead]):
+        fitted[lead], fitted[coord] = glued["lead"], glued["coord"]
+        warnings.append(_("Dòng thiếu ô: cơ quan chủ trì “{lead}”, các cơ quan sau được hiểu là phối hợp: "
+                          "“{coord}”.").format(lead=glued["lead"], coord=glued["coord"][:60]))
 
 
 def _looks_like_number(text: str) -> bool:

@@ -27,7 +27,7 @@ def test_dry_run_prints_counts_rows_and_warnings_and_writes_nothing(directory):
     assert "CHẠY THỬ (--dry-run)" in output
     assert "  - chỉ tiêu: tạo mới 10, cập nhật 0, giữ nguyên 0, xóa 0" in output
     assert "[Phụ lục I, dòng 356] chỉ tiêu I.5 (tạo mới): Số lượng tên miền .vn | Tên miền | hiện trạng 2025 16.861" in output
-    assert "Cảnh báo (5):" in output
+    assert "Cảnh báo (6):" in output
     assert not Plan.objects.exists()
 
 

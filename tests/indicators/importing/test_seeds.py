@@ -82,7 +82,11 @@ class TestSeed000HaTangSo:
         iot = plan.indicators.get(code="III.1")
         assert {year: t[1] for year, t in targets_of(iot).items()} == {
             2027: Decimal("1"), 2028: Decimal("2"), 2029: Decimal("3"), 2030: Decimal("4")}
-        assert names(iot.lead_agencies) >= {"Sở Khoa học và Công nghệ"}
+        # The lead and coordinating cells ran together in the extraction ("Sở Khoa học và Công nghệ Các sở, …").
+        assert names(iot.lead_agencies) == {"Sở Khoa học và Công nghệ"}
+        assert names(iot.coordinating_agencies) == {
+            "Các sở, ban, ngành tỉnh", "UBND các xã, phường", "Các doanh nghiệp viễn thông"}
+        assert iot.note == "Theo Quyết định số 912/QĐ-BKHCN ngày 18/5/2025"
 
     def test_tasks_deadlines_sections(self, plan):
         first = plan.tasks.get(code="1")
