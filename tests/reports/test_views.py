@@ -176,6 +176,8 @@ def test_form_shows_period_cutoff_target_and_unit(client, reporter_a, report_a, 
     content = client.get(page_url(report_a)).content.decode()
     assert "15/12/2025 – 14/03/2026" in content  # Nghị định 09/2019 data cut-off of Q1
     assert "trước ngày 20/03/2026" in content
+    # The example date of "Số liệu tính đến ngày" is this period's cut-off, not another quarter's.
+    assert 'placeholder="14/03/2026"' in content and 'placeholder="31/03/2026"' not in content
     assert "≥ 90%" in content and "Mục tiêu 2026" in content
     for label in ("Kết quả đạt được", "Tồn tại, hạn chế", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị"):
         assert label in content
