@@ -6,6 +6,7 @@ and compare them with what `gettext.GNUTranslations` loads from the .mo files.
 
 import ast
 import gettext
+import json
 import re
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
-CATALOGS = [LOCALE / "en" / "LC_MESSAGES" / "django.po", LOCALE / "vi" / "LC_MESSAGES" / "django.po"]
+CATALOGS = [LOCALE / "en" / "LC_MESSAGES" / "django.po", LOCALE / "vi" / "LC_MESSAGES" / "django.po",
+            LOCALE / "vi" / "LC_MESSAGES" / "djangojs.po"]
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdrf]|\{[a-z_]*\}|%[sdr]")
 
 
@@ -50,10 +52,10 @@ def _po_entries(path: Path) -> list[dict]:
     return entries
 
 
-@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda path: path.parts[-3])
+@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda path: f"{path.parts[-3]}-{path.stem}")
 def test_catalog_is_complete_and_keeps_placeholders(po_path):
     entries = _po_entries(po_path)[1:]  # the first entry is the header
-    assert len(entries) > 100
+    assert len(entries) > 20
     for entry in entries:
         assert "fuzzy" not in entry["flags"], entry["id"]
         assert all(entry["str"].values()), f"untranslated: {entry['id']!r}"
@@ -64,7 +66,7 @@ def test_catalog_is_complete_and_keeps_placeholders(po_path):
             assert sorted(PLACEHOLDER.findall(msgstr)) == expected, (entry["id"], msgstr)
 
 
-@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda path: path.parts[-3])
+@pytest.mark.parametrize("po_path", CATALOGS, ids=lambda path: f"{path.parts[-3]}-{path.stem}")
 def test_compiled_mo_matches_po(po_path):
     """A .po edited without `make messages` (compilemessages) leaves a stale .mo: the UI would not change."""
     with open(po_path.with_suffix(".mo"), "rb") as mo_file:
@@ -155,3 +157,13 @@ def test_import_export_strings_are_vietnamese():
         assert translation.gettext("This exporter will export the following fields: ") == (
             "Tệp xuất sẽ gồm các trường sau: ")
         assert translation.gettext("Confirm import") == "Xác nhận nhập"
+
+
+def test_admin_javascript_catalog_is_vietnamese(client, staff_admin):
+    """The admin's calendar and filter widgets read Django's vi djangojs catalog plus ours (LOCALE_PATHS)."""
+    client.force_login(staff_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    script = client.get(reverse("admin:jsi18n")).content.decode()
+    # the catalog is embedded with json.dumps, which escapes non-ASCII characters
+    assert f'"Sunday": {json.dumps("Chủ nhật")}' in script
+    assert f'"Choose all %s": {json.dumps("Chọn tất cả %s")}' in script
