@@ -50,7 +50,8 @@ OPS = (">=", ">", "<=", "<", "=", "range", "maintain", "text")
 _SUPERSCRIPT_DIGITS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 # "m²", "km³": a unit's power, not a footnote.
 _UNIT_POWER = re.compile(r"(?<![^\W\d_])(?:k|c|d)?m[²³](?![^\W\d_])")
-_FOOTNOTE = re.compile(rf"(?<=[^\s{_SUPERSCRIPT_DIGITS}])[{_SUPERSCRIPT_DIGITS}]+")
+# After a word, or after a space before punctuation ("cấp xã ¹⁹ ."); a cell that starts with one is a footnote.
+_FOOTNOTE = re.compile(rf"(?<=[^\s{_SUPERSCRIPT_DIGITS}])(?:\s*[{_SUPERSCRIPT_DIGITS}]+)+(?:\s+(?=[.,;:]))?")
 _HTML_BREAK = re.compile(r"<\s*br\s*/?\s*>|<\s*/\s*p\s*>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _LATEX_COMMANDS = {

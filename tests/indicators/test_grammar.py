@@ -136,6 +136,10 @@ def test_seed_target_cells(cell, expected):
     [
         ("Tỷ lệ¹⁹ <i>dân số</i>", "Tỷ lệ dân số"),
         ("DỰ ÁN DỰ KIẾN KHỞI CÔNG NĂM 2026²¹", "DỰ ÁN DỰ KIẾN KHỞI CÔNG NĂM 2026"),
+        # Seed 002, Phụ lục I: the marker after a space, before the full stop.
+        ("đến cấp xã ¹⁹ .", "đến cấp xã."),
+        ("Đồng Tháp ²⁰ .", "Đồng Tháp."),
+        ("¹⁹ Mạng truyền số liệu", "¹⁹ Mạng truyền số liệu"),  # a footnote's own text keeps its number
         ("**Trên** 90%", "Trên 90%"),
         ("*Ghi chú*", "Ghi chú"),
         ("dòng một<br>dòng hai<br/>ba", "dòng một dòng hai ba"),

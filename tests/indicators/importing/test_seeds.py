@@ -159,6 +159,7 @@ class TestSeed002ChuyenDoiSo2026:
         first = results.get(code="1.1")
         assert (first.year, first.status) == (2025, "achieved")
         assert first.result_text.startswith("Mạng truyền số liệu chuyên dùng")
+        assert first.result_text.endswith("từ cấp tỉnh đến cấp xã.")  # the footnote marker "¹⁹" is dropped
         assert first.section.title == "Hạ tầng số"
         assert results.get(code="1.2").status == "not_achieved"
         assert results.get(code="3.8").status == "unknown"
