@@ -523,7 +523,32 @@ def parse_blocks(blocks: list[Block], *, source: str, overrides: PlanOverrides, 
         plan.errors.append(Issue(_("Không tìm thấy bảng phụ lục hay mục tiêu nào trong văn bản.")))
     _make_codes_unique(plan)
     _check_duplicate_projects(plan)
+    _check_years_in_period(plan)
     return plan
+
+
+def _check_years_in_period(plan: ParsedPlan) -> None:
+    """Warn of a task due, or a project carried out entirely, outside the plan's period (targets are errors)."""
+    start, end = plan.start_year, plan.end_year
+    if not start or not end or start > end:
+        return
+    for task in plan.tasks:
+        if task.due_date and not start <= task.due_date.year <= end:
+            plan.warnings.append(Issue(
+                _("Nhiệm vụ {code}: thời hạn “{text}” nằm ngoài thời kỳ kế hoạch {start}–{end}.").format(
+                    code=task.code, text=task.deadline_text, start=start, end=end),
+                task.line, _("Phụ lục {number}").format(number=task.appendix) if task.appendix else ""))
+    # One warning per appendix: a table of last year's projects would otherwise repeat it on every row.
+    outside: dict[str | None, list[int | None]] = {}
+    for project in plan.projects:
+        years = [y for y in (project.start_year, project.end_year) if y]
+        if years and (max(years) < start or min(years) > end):
+            outside.setdefault(project.appendix, []).append(project.line)
+    for appendix, lines in outside.items():
+        plan.warnings.append(Issue(
+            _("{count} dự án có thời gian thực hiện ngoài thời kỳ kế hoạch {start}–{end} (dòng {lines}).").format(
+                count=len(lines), start=start, end=end, lines=", ".join(str(line) for line in lines if line)),
+            lines[0], _("Phụ lục {number}").format(number=appendix) if appendix else ""))
 
 
 def _make_codes_unique(plan: ParsedPlan) -> None:

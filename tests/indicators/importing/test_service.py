@@ -127,6 +127,29 @@ def test_plan_period_that_excludes_the_target_years(directory):
     assert row_counts() == before
 
 
+def test_years_outside_the_plan_period_are_warned_of(directory, tmp_path):
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text(
+        "Số: 12/KH-UBND\nĐồng Tháp, ngày 1 tháng 2 năm 2026\nKẾ HOẠCH\nThử nghiệm giai đoạn 2026 - 2027\n\n"
+        "Phụ lục I\nDANH MỤC NHIỆM VỤ\n\n"
+        "STT\tNội dung nhiệm vụ\tCơ quan chủ trì\tThời gian thực hiện\n"
+        "1\tViệc trong thời kỳ\tSở Y tế\tQuý IV/2026\n"
+        "2\tViệc hạn sau thời kỳ\tSở Y tế\tQuý II/2028\n", encoding="utf-8")
+    report = plan_import(source=source, province=directory, dry_run=True)
+    assert report.ok  # a warning, not an error: the task is still imported
+    text = report.render()
+    assert "[Phụ lục I, dòng 11] Nhiệm vụ 2: thời hạn “Quý II/2028” nằm ngoài thời kỳ kế hoạch 2026–2027." in text
+    assert "Nhiệm vụ 1:" not in text
+
+
+def test_projects_of_a_past_year_are_warned_of_once_per_appendix(import_seed):
+    report = import_seed(SEED_002)  # a 2026 plan whose Phụ lục II lists the projects carried out by 2025
+    text = report.render()
+    assert ("[Phụ lục II, dòng 451] 8 dự án có thời gian thực hiện ngoài thời kỳ kế hoạch 2026–2026 "
+            "(dòng 451, 452, 455, 456, 459, 464, 465, 468).") in text
+    assert "Phụ lục V" not in text.split("ngoài thời kỳ kế hoạch 2026–2026 (dòng")[0].splitlines()[-1]
+
+
 def test_document_without_a_period(directory, tmp_path):
     source = tmp_path / "ke-hoach.txt"
     source.write_text("Số: 12/KH-UBND\nĐồng Tháp, ngày 1 tháng 2 năm 2026\nKẾ HOẠCH\nVề một việc\n", encoding="utf-8")
