@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
@@ -11,12 +13,35 @@ from indicators.models import Baseline, Indicator, Target
 RelatedOnly = admin.RelatedOnlyFieldListFilter  # choices come from the (province-scoped) changelist rows
 
 
-class TargetForm(forms.ModelForm):
+def plain_decimal(value):
+    """A stored Decimal without the column's trailing zeros: 95.500000 → 95.5, 114570.000000 → 114570."""
+    if not isinstance(value, Decimal):
+        return value
+    return Decimal(f"{value.normalize():f}")
+
+
+class PlainNumbersForm(forms.ModelForm):
+    """Shows stored numbers as officials write them ("95,5", not "95,500000")."""
+
+    plain_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.plain_fields:
+            if name in self.initial:
+                self.initial[name] = plain_decimal(self.initial[name])
+
+
+class TargetForm(PlainNumbersForm):
+    plain_fields = ("low", "high")
+
     class Meta:
         model = Target
         fields = ("year", "op", "low", "high", "text")
         # Officials type "95,5" and "16.861" (Vietnamese formats), not "95.5" and "16861".
         localized_fields = ("low", "high")
+        # Django's default 40×10 textarea pushes the inline table past the page; milestones need a few lines.
+        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
     def clean(self):
         cleaned = super().clean()
@@ -53,7 +78,9 @@ class TargetInline(ProvinceScopedInline, admin.TabularInline):
         return YearRowsFormSet
 
 
-class BaselineForm(forms.ModelForm):
+class BaselineForm(PlainNumbersForm):
+    plain_fields = ("value",)
+
     class Meta:
         model = Baseline
         fields = ("year", "value", "text")

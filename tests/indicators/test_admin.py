@@ -142,3 +142,25 @@ def test_indicator_page_query_count_does_not_grow_with_targets(client, staff_adm
     with django_assert_max_num_queries(30):
         assert client.get(change_url(indicator)).status_code == 200
     assert Indicator.objects.count() == 1
+
+
+def test_change_page_shows_stored_numbers_as_officials_write_them(client, staff_admin, indicator):
+    """95.5 stored with six decimal places reads "95,5", not "95,500000"; 16861 reads "16.861"."""
+    TargetFactory(indicator=indicator, year=2026, op=">=", low=Decimal("95.5"), text="≥ 95,5")
+    TargetFactory(indicator=indicator, year=2027, op="range", low=Decimal("114570"), high=Decimal("200000"),
+                  text="114.570 - 200.000")
+    client.force_login(staff_admin)
+    body = client.get(change_url(indicator)).content.decode()
+    assert 'value="95,5"' in body
+    assert 'value="114.570"' in body and 'value="200.000"' in body
+    assert ",000000" not in body and ",500000" not in body
+    # Saving the page unchanged writes nothing new: the shown numbers parse back to the stored ones.
+    response = client.post(change_url(indicator), form_data(indicator, [], **{
+        "targets-TOTAL_FORMS": 2, "targets-INITIAL_FORMS": 2,
+        **{f"targets-{i}-{k}": v for i, target in enumerate(indicator.targets.order_by("year"))
+           for k, v in {"id": target.pk, "indicator": indicator.pk, "year": target.year, "op": target.op,
+                        "low": "95,5" if i == 0 else "114.570", "high": "" if i == 0 else "200.000",
+                        "text": target.text}.items()}}))
+    assert response.status_code == 302
+    assert {t.year: (t.low, t.high) for t in indicator.targets.all()} == {
+        2026: (Decimal("95.5"), None), 2027: (Decimal(114570), Decimal(200000))}
