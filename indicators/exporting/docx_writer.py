@@ -86,6 +86,11 @@ def _write_table(document, table: ExportTable, usable_width) -> None:
         cells = word_table.add_row().cells
         for column, (cell, value) in enumerate(zip(cells, row.cells, strict=True)):
             _set_cell(cell, value, bold=row.is_section, center=column == 0)
+        if row.is_section:
+            # As officials draw it: the section's title spans the row after its number ("I" | "HẠ TẦNG …").
+            first = 1 if row.cells[0] and len(cells) > 2 else 0
+            if len(cells) - first > 1 and not any(row.cells[first + 1:]):
+                cells[first].merge(cells[-1])
     for column, column_width in enumerate(column_widths):
         for cell in word_table.columns[column].cells:
             cell.width = column_width
