@@ -209,6 +209,11 @@ class TableInterpreter:
                 direction = "decrease"
                 parsed = self.parse_targets(row, cells, direction)
         self.check_direction(row, parsed, direction)
+        if unit.lstrip().startswith("%") and parsed and all(t.op == "text" for t in parsed):
+            # No other year to compare with (a one-year plan), but the unit column says these are percentages.
+            for target in parsed:
+                self.error(row.line, _("Mục tiêu năm {year} “{text}” không phải là số, trong khi đơn vị tính là "
+                                       "“{unit}”.").format(year=target.year, text=target.text, unit=unit))
         any_percent = "%" in unit or any("%" in t.text for t in parsed) or "%" in self.unit_hint
         if not unit and any_percent:
             unit = "%"

@@ -103,6 +103,20 @@ def test_non_numeric_target_in_a_numeric_column(directory, table_file):
     assert row_counts() == before
 
 
+def test_words_in_a_percent_column_are_not_a_target(directory, table_file):
+    # One target year only, so no other year of the row to compare with: the unit says it must be a number.
+    rows = [["TT", "Chỉ tiêu", "ĐVT", "Năm 2026", "Cơ quan chủ trì"],
+            ["1", "Tỷ lệ hộ gia đình có cáp quang", "%", "chín mươi", "Sở Y tế"],
+            ["2", "Trung tâm dữ liệu", "Trung tâm", "Hoàn thành nâng cấp", "Sở Y tế"]]
+    before = row_counts()
+    report = import_table(table_file(rows), directory)
+    assert not report.ok
+    text = report.render()
+    assert "[Phụ lục I, dòng 2] Mục tiêu năm 2026 “chín mươi” không phải là số, trong khi đơn vị tính là “%”." in text
+    assert "dòng 3" not in text  # a milestone in words is a text target
+    assert row_counts() == before
+
+
 def test_unknown_agency_is_reported_with_its_closest_matches(directory, table_file):
     rows = [factories.HEADER, factories.ROWS[1][:7] + ["Sở Khoa học Công nghệ tỉnh", ""]]
     before = row_counts()
