@@ -224,6 +224,10 @@ class IndicatorDirectory:
         self.indicators = list(Indicator.objects.filter(plan=plan).order_by("order", "pk"))
         self._by_code = {self._code_key(i.code): i for i in self.indicators if i.code}
         self._by_name = {header_key(i.name): i for i in self.indicators}
+        # A department's sheet often heads a column "Name (unit)", as the plan's own tables do.
+        for indicator in self.indicators:
+            if indicator.unit:
+                self._by_name.setdefault(header_key(f"{indicator.name} ({indicator.unit})"), indicator)
         self._choices = {f"{i.code} {header_key(i.name)}": i for i in self.indicators}
 
     @staticmethod

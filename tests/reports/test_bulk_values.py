@@ -244,3 +244,13 @@ def test_wide_summary_counts_rows_of_the_file_not_cells(commune_world, staff, tm
 
     assert len(outcome.error_rows) == 2  # both values of row 4
     assert outcome.summary.startswith("1 dòng lỗi (2 giá trị): chưa ghi gì")
+
+
+def test_wide_header_may_carry_the_unit(commune_world, staff, agency_b, tmp_path):
+    """Departments head a column "Tên chỉ tiêu (đơn vị tính)", as the plan's tables do."""
+    Indicator.objects.filter(plan=commune_world.plan, code="I.5").update(unit="% dân số")
+    rows = [["TT", "Cơ quan/Đơn vị", "Tỷ lệ phủ sóng 5G (% dân số)"], ["1", "UBND phường Cao Lãnh", "95,5"]]
+    _sheet, outcome = run(commune_world, staff, write_xlsx(tmp_path / "wide.xlsx", rows))
+
+    assert outcome.ok, [r.describe() for r in outcome.rows]
+    assert entry(commune_world, agency_b, "I.5").value == Decimal("95.5")
