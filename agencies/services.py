@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -209,6 +209,8 @@ def user_create(*, username: str, agency: Agency, role: str, email: str = "", fu
         user = User(username=username, email=_check_email(email), first_name=" ".join(full_name.split()),
                     is_staff=role == Role.STAFF)
         if password:
+            # The settings' validators (length, common, numeric, like the username), in Vietnamese.
+            password_validation.validate_password(password, user=user)
             user.set_password(password)
         else:
             user.set_unusable_password()

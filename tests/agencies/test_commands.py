@@ -80,6 +80,12 @@ def test_create_user_errors_write_nothing(agency_a, args, message):
     assert not User.objects.filter(username="moi").exists()
 
 
+def test_create_user_refuses_a_weak_password_from_stdin(agency_a):
+    with pytest.raises(CommandError, match="Mật khẩu quá ngắn"):
+        run("create_user", "moi", "--agency", "Sở Y tế", "--role", "reporter", "--password-stdin", stdin="1234\n")
+    assert not User.objects.filter(username="moi").exists()
+
+
 def test_create_user_duplicate_username(agency_a, reporter_a):
     with pytest.raises(CommandError, match="Tên đăng nhập “reporter_a” đã tồn tại"):
         run("create_user", "reporter_a", "--agency", "Sở Y tế", "--role", "reporter")

@@ -1,6 +1,7 @@
 """Agency and user services: validation in Vietnamese, idempotent directory load, staff admin access."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from agencies.models import Agency, Membership
@@ -100,3 +101,16 @@ def test_a_user_works_in_one_province(reporter_a, other_province):
                                        ("giám đốc", None), ("", None)])
 def test_role_from_text(text, role):
     assert role_from_text(text) == role
+
+
+User = get_user_model()
+
+
+@pytest.mark.parametrize("password", ["123", "12345678901", "password123", "nguyen.van.b"])
+def test_user_create_refuses_a_weak_password_and_writes_nothing(agency_a, password):
+    """The settings' password validators apply to provisioned accounts too (create_user --password-stdin)."""
+    with pytest.raises(ValidationError) as error:
+        user_create(username="nguyen.van.b", agency=agency_a, role=Role.REPORTER, password=password)
+    assert "Mật khẩu" in " ".join(error.value.messages)
+    assert not User.objects.filter(username="nguyen.van.b").exists()
+    assert not Membership.objects.filter(user__username="nguyen.van.b").exists()
