@@ -5,6 +5,7 @@ every foreign-key choice (selects and autocompletes alike) is limited to the pro
 user, so staff of another province can neither see nor pick this province's rows. Superusers see all.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.matching import name_key
 from agencies.models import Agency, Membership, Province
 from agencies.roles import user_province
+from agencies.services import membership_add
 
 
 def province_path(model) -> str | None:
@@ -104,13 +106,36 @@ class AgencyAdmin(ProvinceScopedAdmin):
         return results, may_have_duplicates
 
 
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ("user", "agency", "role")
+
+    def clean(self):
+        cleaned = super().clean()
+        user, agency = cleaned.get("user"), cleaned.get("agency")
+        if user and agency and (Membership.objects.filter(user=user).exclude(pk=self.instance.pk)
+                                .exclude(agency__province=agency.province_id).exists()):
+            # membership_add refuses it too; said here so the form comes back instead of an error page.
+            raise forms.ValidationError(_("Một người dùng chỉ làm việc trong một tỉnh."))
+        return cleaned
+
+
 @admin.register(Membership)
 class MembershipAdmin(ProvinceScopedAdmin):
+    form = MembershipForm
     list_display = ("user", "agency", "role")
     list_filter = ("role",)
     search_fields = ("user__username", "user__first_name__unaccent", "agency__name__unaccent")
     autocomplete_fields = ("agency",)
     list_select_related = ("user", "agency")
+
+    def save_model(self, request, obj, form, change):
+        """Through membership_add, so a staff role brings `is_staff` and the "Sở KH&CN" group with it."""
+        if change:
+            super().save_model(request, obj, form, change)  # agency or role changed in place
+        saved = membership_add(user=obj.user, agency=obj.agency, role=obj.role)
+        obj.pk, obj._state.adding = saved.pk, False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -104,3 +104,37 @@ def test_alias_search_stays_in_the_province(client, staff_admin, dost, other_pro
     AgencyFactory(province=other_province, name="Sở Khoa học Cà Mau", aliases=["SKHCN-CM"])
     client.force_login(staff_admin)
     assert listed(client, "skhcn") == {"Sở Khoa học và Công nghệ"}
+
+
+def test_granting_the_staff_role_in_the_admin_lets_the_user_into_the_admin(client, staff_admin, dost, agency_a,
+                                                                           reporter_a):
+    """A membership added on the admin page goes through membership_add: staff get is_staff and the group."""
+    client.force_login(staff_admin)
+    response = client.post(reverse("admin:agencies_membership_add"),
+                           {"user": reporter_a.pk, "agency": dost.pk, "role": "staff"})
+    assert response.status_code == 302
+    reporter_a.refresh_from_db()
+    assert reporter_a.is_staff and reporter_a.groups.filter(name="Sở KH&CN").exists()
+    client.force_login(reporter_a)
+    assert client.get(reverse("admin:indicators_indicator_changelist")).status_code == 200
+
+
+def test_changing_a_membership_to_staff_in_the_admin_grants_admin_access(client, staff_admin, agency_a,
+                                                                         reporter_a):
+    membership = reporter_a.memberships.get()
+    client.force_login(staff_admin)
+    response = client.post(reverse("admin:agencies_membership_change", args=[membership.pk]),
+                           {"user": reporter_a.pk, "agency": agency_a.pk, "role": "staff"})
+    assert response.status_code == 302
+    reporter_a.refresh_from_db()
+    assert reporter_a.is_staff and reporter_a.groups.filter(name="Sở KH&CN").exists()
+
+
+def test_superuser_cannot_place_a_user_in_a_second_province(client, admin_user, reporter_a, other_province):
+    foreign = AgencyFactory(province=other_province, name="Sở Y tế Cà Mau")
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:agencies_membership_add"),
+                           {"user": reporter_a.pk, "agency": foreign.pk, "role": "reporter"})
+    assert response.status_code == 200
+    assert "chỉ làm việc trong một tỉnh" in response.content.decode()
+    assert reporter_a.memberships.count() == 1
