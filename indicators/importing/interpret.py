@@ -117,13 +117,18 @@ def _appendix_sections(plan: ParsedPlan, appendix: str | None, table: L.TableLay
     return keys
 
 
-def _value_type(unit: str, targets: list[ParsedTarget], any_percent: bool) -> str:
+# Units of measure, not of counting: "70 Mbps" today may be 94,82 Mbps tomorrow (reports refuse a count's decimals).
+_MEASURE_UNIT = re.compile(r"/|\b(?:[kmgt]?bps|[kmgt]b|k?m[23²³]?|ha|kg|tan|g|dong|usd|gio|phut|giay|diem|lan)\b")
+
+
+def _value_type(unit: str, targets: list[ParsedTarget], any_percent: bool, baseline: Decimal | None = None) -> str:
     if "%" in unit or any_percent:
         return "percent"
     if targets and all(t.op == "text" for t in targets):
         return "milestone"
     numbers = [v for t in targets for v in (t.low, t.high) if v is not None]
-    if unit and numbers and all(v == v.to_integral_value() for v in numbers):
+    numbers += [baseline] if baseline is not None else []
+    if unit and numbers and all(v == v.to_integral_value() for v in numbers) and not _MEASURE_UNIT.search(fold(unit)):
         return "count"
     return "number"
 
@@ -223,7 +228,8 @@ class TableInterpreter:
             baseline = (table.baseline_year(), parsed_baseline.value, parsed_baseline.text)
         self.plan.indicators.append(ParsedIndicator(
             **{**self.base(row, section_key, order), "note": "; ".join(p for p in note_parts if p)},
-            name=name, unit=unit, value_type=_value_type(unit, parsed, any_percent), direction=direction,
+            name=name, unit=unit, value_type=_value_type(unit, parsed, any_percent, baseline[1] if baseline else None),
+            direction=direction,
             aggregation=aggregation, baseline=baseline, targets=parsed,
             lead=_split_agencies(values.get("lead", "")), coordinating=_split_agencies(values.get("coord", ""))))
 
@@ -432,7 +438,7 @@ def parse_body_targets(blocks: list[Block], plan: ParsedPlan) -> None:
                 baseline = baselines[best]
         plan.indicators.append(ParsedIndicator(
             code=code, line=line, appendix=None, section_key=key, order=order, name=name.rstrip("."), unit=unit,
-            value_type=_value_type(unit, [parsed_target], "%" in target_text),
+            value_type=_value_type(unit, [parsed_target], "%" in target_text, baseline[0] if baseline else None),
             baseline=(None, *baseline) if baseline else None, targets=[parsed_target]))
         if plan.start_year and plan.end_year and not plan.start_year <= year <= plan.end_year:
             plan.errors.append(Issue(_("Mục tiêu năm {year} nằm ngoài thời kỳ kế hoạch {start}–{end}.").format(

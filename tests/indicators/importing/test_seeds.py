@@ -223,6 +223,10 @@ class TestSeed003TienGiang:
         assert smartphones.section.title == "Mạng viễn thông băng rộng di động"
         assert targets_of(plan.indicators.get(code="III.1.5"))[2025][:2] == ("maintain", Decimal("100"))
         assert plan.indicators.get(code="III.3.1").value_type == "milestone"
+        # A speed is measured, not counted: its baseline is 94,82 Mbps, so whole targets do not make it a count.
+        speed = plan.indicators.get(code="III.2.3")
+        assert (speed.unit, speed.value_type, speed.baseline.value) == ("Mbps", "number", Decimal("94.82"))
+        assert plan.indicators.get(code="III.1.4").value_type == "number"  # 30 → 70 Mbps
 
     def test_province_of_the_document_must_exist(self, directory):
         from indicators.services import plan_import
