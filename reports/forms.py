@@ -228,7 +228,7 @@ class ReviewFilterForm(forms.Form):
     def __init__(self, *args, plans, periods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].choices = [("", _("Tất cả kế hoạch"))] + [(plan.code, plan.title) for plan in plans]
-        self.fields["period"].choices = [("", _("Tất cả các kỳ"))] + [(code, code) for code in periods]
+        self.fields["period"].choices = [("", _("Tất cả các kỳ"))] + list(periods)
         self.fields["status"].choices = [("", _("Tất cả trạng thái"))] + list(AgencyReport.Status.choices)
 
 

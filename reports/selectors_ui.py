@@ -3,7 +3,7 @@ the review queue. Each is a fixed number of queries whatever the number of rows 
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from agencies.roles import Role, user_agencies, user_province
 from indicators.models import Target
@@ -85,10 +85,11 @@ def review_queue(user, *, plan_code: str = "", period_code: str = "", status: st
             .order_by("period__due_on", "plan__title", "submitted_at", "agency__name"))
 
 
-def period_codes(plans: QuerySet) -> list[str]:
-    codes = ReportingPeriod.objects.filter(plan__in=plans).order_by("-year", "kind", "quarter").values_list(
-        "code", flat=True)
-    return list(dict.fromkeys(codes))  # several plans share "2026-Q1": once in the filter
+def period_codes(plans: QuerySet) -> list[tuple[str, str]]:
+    """(code, Vietnamese name) of the periods that have started, newest first: future ones have no reports."""
+    periods = (ReportingPeriod.objects.filter(plan__in=plans).open()
+               .order_by("-year", F("quarter").desc(nulls_first=True)).only("code", "kind", "year", "quarter"))
+    return list(dict.fromkeys((period.code, period.label) for period in periods))  # plans share "2026-Q1"
 
 
 HISTORY_FIELDS = {

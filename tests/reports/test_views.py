@@ -10,7 +10,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reports.models import AgencyReport, Attachment, IndicatorEntry, TaskEntry
+from reports.models import VIETNAM, AgencyReport, Attachment, IndicatorEntry, TaskEntry
 from reports.services import report_approve, report_save, report_submit
 from tests.factories import AgencyFactory, IndicatorFactory, PlanFactory
 from tests.reports.factories import ReportingPolicyFactory, reporting_plan
@@ -464,7 +464,14 @@ def test_review_queue_filters_by_plan_period_and_status(client, staff, reporter_
     assert {r.pk for r in every.context["reports"]} == {report_a.pk, report_b.pk}
     drafts = client.get(reverse("reports:review_queue"), {"status": "draft", "period": "2026-Q1"})
     assert [r.pk for r in drafts.context["reports"]] == [report_b.pk]
-    assert client.get(reverse("reports:review_queue"), {"period": "2027-Q1", "status": ""}).context["reports"] == []
+    assert client.get(reverse("reports:review_queue"), {"period": "2026-Q1", "status": "approved"}).context["reports"] == []
+
+
+def test_review_queue_offers_the_started_periods_by_their_vietnamese_names(client, staff, world, report_a):
+    with time_machine.travel(dt.datetime(2026, 4, 2, 9, tzinfo=VIETNAM), tick=False):
+        client.force_login(staff)
+        choices = client.get(reverse("reports:review_queue")).context["filters"].fields["period"].choices
+    assert choices[1:] == [("2026-Y", "Năm 2026"), ("2026-Q2", "Quý 2/2026"), ("2026-Q1", "Quý 1/2026")]
 
 
 # ---------------------------------------------------------------- compliance
