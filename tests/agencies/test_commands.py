@@ -114,6 +114,21 @@ def test_create_user_from_the_command_line_prints_one_vietnamese_line_and_exits_
     assert result.stderr.strip() == "Không tìm thấy cơ quan “Sở Ytế”; gần giống: Sở Y tế."
 
 
+@pytest.mark.parametrize("args,message", [
+    (["create_user", "x"], "Thiếu tham số: --agency, --role. Xem: manage.py create_user --help"),
+    (["create_user", "x", "--agency"], "Tham số --agency cần một giá trị. Xem: manage.py create_user --help"),
+    (["import_users", "a.xlsx", "--sheet", "2"], "Không hiểu tham số: --sheet 2. Xem: manage.py import_users --help"),
+])
+def test_argument_mistakes_on_the_command_line_are_one_vietnamese_line_and_exit_1(tmp_path, args, message):
+    """argparse would print its English usage block and exit 2; the database is never reached."""
+    env = {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'none.sqlite3'}", "PATH": "/usr/bin:/bin",
+           "DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = subprocess.run([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args, "--skip-checks"],
+                            env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
+    assert result.returncode == 1
+    assert result.stderr.strip() == message
+
+
 # -- import_users ---------------------------------------------------------------------------------------
 
 def workbook(path: Path, header: list[str], rows: list[list[str]]) -> Path:
