@@ -23,7 +23,7 @@ def _province_with_directory():
 
 
 @time_machine.travel("2026-05-10 09:00 +07:00", tick=False)
-def test_import_opens_periods_after_commit(django_capture_on_commit_callbacks):
+def test_import_opens_periods_after_commit(django_capture_on_commit_callbacks, eager_celery):
     province = _province_with_directory()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         report = plan_import(source=SEED_000, province=province, plan_code="ha-tang-so")
