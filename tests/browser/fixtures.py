@@ -6,7 +6,8 @@ the tests below it, and two session-scoped Playwright instances cannot share one
 A test module anywhere (tests/browser included) uses them with
     pytest_plugins = ["tests.browser.fixtures"]
 and marks the tests `@pytest.mark.browser`. The tests are skipped (with the reason) only when
-/usr/bin/chromium is missing; CI installs it.
+/usr/bin/chromium is missing on a developer's machine; CI (CHITIEU_REQUIRE_SERVICES=1) installs it and
+fails instead of skipping.
 """
 
 import os
@@ -44,7 +45,11 @@ def live_server(request) -> Iterator:
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium không có tại {CHROMIUM}: bỏ qua các kiểm thử trình duyệt")
+        message = f"Chromium không có tại {CHROMIUM}: bỏ qua các kiểm thử trình duyệt"
+        if os.environ.get("CHITIEU_REQUIRE_SERVICES"):
+            # CI must prove the browser path: a missing Chromium there is a failure, not a skip.
+            pytest.fail(message + " (CHITIEU_REQUIRE_SERVICES is set)")
+        pytest.skip(message)
     # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
     # with a running loop unless told that this test process knows what it does.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
