@@ -1,9 +1,17 @@
 """Who a user is in the system: the roles of its memberships, its province, its agencies.
 
-Reused by views, the API and the admin so that every entry point answers "who may" the same way.
+This is the one place that answers "who may": views, the API, the admin, exports and the dashboards
+ask `access(user)` (or the predicates below, or `Plan.objects.visible_to(user)`, which reads it).
+A user's memberships are read once per request object and cached on it.
+
+The rules:
+- an anonymous or inactive user may do nothing;
+- a superuser may read and review everything, in every province;
+- every other user acts only in the provinces of its memberships, with the roles of those memberships.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -13,15 +21,60 @@ from agencies.models import Agency, Membership, Province
 
 Role = Membership.Role
 
+#: Roles that read a plan's progress and pages (everyone with a membership in the plan's province).
+PLAN_READER_ROLES = (Role.STAFF, Role.LEADER, Role.REPORTER, Role.AGENCY_HEAD)
+#: Roles that read province-wide figures: dashboards of every agency, compliance.
+PROVINCE_READER_ROLES = (Role.STAFF, Role.LEADER)
+
+
+@dataclass(frozen=True)
+class Access:
+    """A user's memberships, read once: (role, agency id, province id) triples."""
+
+    is_superuser: bool = False
+    memberships: tuple[tuple[str, int, int], ...] = ()
+    roles: frozenset[str] = frozenset()
+
+    def province_ids(self, *roles: str) -> set[int]:
+        return {province for role, _agency, province in self.memberships if not roles or role in roles}
+
+    def agency_ids(self, *roles: str) -> set[int]:
+        return {agency for role, agency, _province in self.memberships if not roles or role in roles}
+
+    def in_province(self, province_id: int | None, *roles: str) -> bool:
+        """Has one of `roles` (any role when none is named) in the province; superusers always."""
+        return self.is_superuser or (province_id is not None and province_id in self.province_ids(*roles))
+
+    def in_agency(self, agency_id: int | None, *roles: str) -> bool:
+        return agency_id is not None and agency_id in self.agency_ids(*roles)
+
+
+NO_ACCESS = Access()
+
+
+def access(user) -> Access:
+    """The user's memberships, cached on the user object (once per request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, "_chitieu_access", None)
+    if cached is None:
+        memberships = tuple(Membership.objects.filter(user=user)
+                            .values_list("role", "agency_id", "agency__province_id").order_by("pk"))
+        cached = Access(is_superuser=user.is_superuser, memberships=memberships,
+                        roles=frozenset(role for role, _agency, _province in memberships))
+        user._chitieu_access = cached
+    return cached
+
+
+def forget_access(user) -> None:
+    """Drop the cached memberships (after a membership of this user object changed)."""
+    for name in ("_chitieu_access", "_chitieu_province"):
+        if hasattr(user, name):
+            delattr(user, name)
+
 
 def user_roles(user) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_chitieu_roles", None)
-    if cached is None:
-        cached = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-        user._chitieu_roles = cached
-    return cached
+    return set(access(user).roles)
 
 
 def has_role(user, *roles: str) -> bool:
@@ -30,7 +83,7 @@ def has_role(user, *roles: str) -> bool:
 
 def user_province(user) -> Province | None:
     """The province a user works in (every membership of a user lies in one province)."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return None
     if not hasattr(user, "_chitieu_province"):  # asked by every admin form field: once per request
         membership = Membership.objects.filter(user=user).select_related("agency__province").first()

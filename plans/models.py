@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, Province
+from agencies.models import Agency, Membership, Province
+from agencies.roles import access
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -11,6 +12,20 @@ YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 class PlanQuerySet(models.QuerySet):
     def in_province(self, province) -> "PlanQuerySet":
         return self.filter(province=province)
+
+    def visible_to(self, user, *roles: str) -> "PlanQuerySet":
+        """The plans `user` may read: those of the provinces where it has one of `roles` (any role when
+        none is named); every plan for a superuser; none for an anonymous or inactive user.
+
+        The one answer to "which plans": see `agencies.roles` for the rules."""
+        user_access = access(user)
+        if user_access.is_superuser:
+            return self.all()
+        return self.filter(province_id__in=user_access.province_ids(*roles))
+
+    def reviewable_by(self, user) -> "PlanQuerySet":
+        """The plans whose reports `user` reviews: Sở KH&CN staff of the plan's province."""
+        return self.visible_to(user, Membership.Role.STAFF)
 
     def active(self) -> "PlanQuerySet":
         return self.filter(status=Plan.Status.ACTIVE)
@@ -57,6 +72,10 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_visible_to(self, user, *roles: str) -> bool:
+        """The same answer as `Plan.objects.visible_to(user, *roles)`, for a plan already loaded."""
+        return access(user).in_province(self.province_id, *roles)
 
     @property
     def years(self) -> range:

@@ -3,6 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from plans.models import Plan
 from tests.factories import (
     AppendixFactory,
     PlanFactory,
@@ -62,3 +63,30 @@ def test_section_path_follows_the_tree():
 
 def test_plan_years_cover_the_period():
     assert list(PlanFactory(start_year=2026, end_year=2030).years) == [2026, 2027, 2028, 2029, 2030]
+
+
+@pytest.mark.parametrize("who,sees", [
+    ("staff", True), ("leader", True), ("reporter_a", True), ("head_a", True),
+    ("other_staff", False), ("outsider", False),
+])
+def test_visible_to_is_the_province_of_the_memberships(request, province, who, sees):
+
+
+    plan = PlanFactory(province=province)
+    user = request.getfixturevalue(who)
+    assert (plan in Plan.objects.visible_to(user)) is sees
+    assert plan.is_visible_to(user) is sees
+
+
+def test_visible_to_by_role_and_for_inactive_and_superusers(province, staff, leader, django_user_model):
+
+
+    plan = PlanFactory(province=province)
+    assert list(Plan.objects.reviewable_by(staff)) == [plan]
+    assert list(Plan.objects.reviewable_by(leader)) == []
+    superuser = django_user_model.objects.create_superuser("root", "root@example.com", "x-long-password")
+    assert list(Plan.objects.visible_to(superuser)) == [plan]
+    staff.is_active = False
+    staff.save()
+    staff.refresh_from_db()
+    assert list(Plan.objects.visible_to(staff)) == []
