@@ -8,9 +8,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from plans.models import Plan
-        from plans.signals import plan_content_changed
+        from plans.signals import plan_content_changed, plan_deadlines_stated
 
         plan_content_changed.connect(_enqueue_open_periods, sender=Plan, dispatch_uid="reports.on_plan_changed")
+        plan_deadlines_stated.connect(_set_stated_deadlines, sender=Plan, dispatch_uid="reports.on_plan_deadlines")
 
 
 def _enqueue_open_periods(sender, *, plan_id: int, **kwargs) -> None:
@@ -20,3 +21,13 @@ def _enqueue_open_periods(sender, *, plan_id: int, **kwargs) -> None:
     from reports.tasks import open_periods
 
     transaction.on_commit(lambda: open_periods.delay(plan_id))
+
+
+def _set_stated_deadlines(sender, *, plan_id: int, deadlines: dict, **kwargs) -> None:
+    """An import read the plan's reporting deadlines in its body: set them (in the import's transaction)."""
+    from django.utils.translation import gettext as _
+
+    from plans.models import Plan
+    from reports.services import plan_deadlines_set
+
+    plan_deadlines_set(plan=Plan.objects.get(pk=plan_id), **deadlines, reason=_("đọc từ văn bản kế hoạch khi nhập"))

@@ -14,6 +14,8 @@ from rapidfuzz import fuzz
 
 from agencies.text import fold
 from indicators.importing import layout as L
+from indicators.importing.checks import consistency_checks
+from indicators.importing.reporting_deadlines import read_reporting_deadlines
 from indicators.importing.deps import (
     ParseError,
     clean_cell,
@@ -230,7 +232,8 @@ class TableInterpreter:
             **{**self.base(row, section_key, order), "note": "; ".join(p for p in note_parts if p)},
             name=name, unit=unit, value_type=_value_type(unit, parsed, any_percent, baseline[1] if baseline else None),
             direction=direction,
-            aggregation=aggregation, baseline=baseline, targets=parsed,
+            aggregation=aggregation, aggregation_explicit=bool(values.get("aggregation")), baseline=baseline,
+            targets=parsed,
             lead=_split_agencies(values.get("lead", "")), coordinating=_split_agencies(values.get("coord", ""))))
 
     def parse_targets(self, row: L.LogicalRow, cells: dict[int, str], direction: str) -> list[ParsedTarget]:
@@ -472,6 +475,7 @@ def parse_blocks(blocks: list[Block], *, source: str, overrides: PlanOverrides, 
     plan = ParsedPlan(source=source)
     if not single_table:
         parse_metadata(blocks, plan)
+        read_reporting_deadlines(blocks, plan)
     for attribute in ("title", "number", "province_name", "start_year", "end_year"):
         value = getattr(overrides, attribute)
         if value not in (None, ""):
@@ -532,7 +536,7 @@ def parse_blocks(blocks: list[Block], *, source: str, overrides: PlanOverrides, 
         parse_body_targets(blocks, plan)
     if tables == 0 and not plan.indicators:
         plan.errors.append(Issue(_("Không tìm thấy bảng phụ lục hay mục tiêu nào trong văn bản.")))
-    _make_codes_unique(plan)
+    consistency_checks(plan, renumber=_make_codes_unique)
     _check_duplicate_projects(plan)
     _check_years_in_period(plan)
     return plan

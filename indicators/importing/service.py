@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, Province
 from agencies.text import fold
 from indicators.importing import deps
+from indicators.importing.aggregation import infer_aggregations
 from indicators.importing.interpret import PlanOverrides, parse_blocks
 from indicators.importing.parsed import Issue, ParsedPlan
 from indicators.importing.textdoc import read_text_file
 from indicators.models import Baseline, Indicator, Target
 from plans.models import Appendix, Plan, Project, Result, Section, Task
 from plans.services import plan_upsert
-from plans.signals import plan_content_changed
+from plans.signals import plan_content_changed, plan_deadlines_stated
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -223,6 +224,7 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
     resolver = _AgencyResolver(province, create=create_agencies)
     resolver.collect(parsed)
     report.errors.extend(resolver.errors)
+    report.warnings.extend(infer_aggregations(parsed, lambda text: resolver.names(text, Issue(""))))
     if report.errors:
         return report
     scope = {overrides.appendix_number or "I"} if single_table else None
@@ -236,6 +238,8 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
             writer.run()
             if report.errors:
                 raise _Abort
+            if parsed.reporting_deadlines and scope is None:
+                plan_deadlines_stated.send(sender=Plan, plan_id=writer.plan.pk, deadlines=parsed.reporting_deadlines)
             if writer.plan.status == Plan.Status.ACTIVE:
                 plan_content_changed.send(sender=Plan, plan_id=writer.plan.pk)
     except _Abort:
