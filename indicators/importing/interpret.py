@@ -15,7 +15,6 @@ from rapidfuzz import fuzz
 from agencies.text import fold
 from indicators.importing import layout as L
 from indicators.importing.checks import consistency_checks
-from indicators.importing.reporting_deadlines import read_reporting_deadlines
 from indicators.importing.deps import (
     ParseError,
     clean_cell,
@@ -37,6 +36,7 @@ from indicators.importing.parsed import (
     ParsedTarget,
     ParsedTask,
 )
+from indicators.importing.reporting_deadlines import read_reporting_deadlines
 from indicators.importing.tables import Block, RawTable
 
 _NUMBER_LINE = re.compile(r"^số\s*:\s*(?P<number>.*)$", re.IGNORECASE)
