@@ -99,7 +99,7 @@ class ReportDataForm:
         self.indicator_rows = [self._indicator_row(entry, targets, previous["indicators"])
                                for entry in indicator_entries]
         self.task_rows = [self._task_row(entry, previous["tasks"]) for entry in task_entries]
-        self.narrative = {name: (data.get(name, "") if data is not None else getattr(report, name))
+        self.narrative = {name: (data.get(name, getattr(report, name)) if data is not None else getattr(report, name))
                           for name in AgencyReport.NARRATIVE_FIELDS}
 
     # Building the rows ------------------------------------------------------------------------------
@@ -108,7 +108,8 @@ class ReportDataForm:
         row = EntryRow(entry=entry, prefix=f"i{entry.pk}", kind=kind, fields=INDICATOR_FIELDS_BY_KIND[kind],
                        previous=previous.get(entry.indicator_id), target_text=targets.get(entry.indicator_id, ""))
         if self.data is not None:
-            row.values = {name: self.data.get(row.name(name), "") for name in row.fields}
+            # A field the POST does not carry keeps its stored value: a save changes only what it sends.
+            row.values = {name: self.data.get(row.name(name), _shown(getattr(entry, name))) for name in row.fields}
             return row
         row.values = {name: _shown(getattr(entry, name)) for name in row.fields}
         # An entry nobody has touched starts from the previous period's figures (not its note).
@@ -123,7 +124,8 @@ class ReportDataForm:
         row = EntryRow(entry=entry, prefix=f"t{entry.pk}", kind="task", fields=TASK_FIELDS,
                        previous=previous.get(entry.task_id))
         if self.data is not None:
-            row.values = {name: self.data.get(row.name(name), "") for name in row.fields}
+            row.values = {name: self.data.get(row.name(name), _shown(getattr(entry, TASK_MODEL_FIELD.get(name, name))))
+                          for name in row.fields}
             return row
         row.values = {name: _shown(getattr(entry, TASK_MODEL_FIELD.get(name, name))) for name in row.fields}
         if self.prefill and not entry.is_filled and row.previous is not None and row.previous.is_filled:

@@ -33,6 +33,16 @@ def inbox_reports(user, today: dt.date | None = None) -> tuple[list[AgencyReport
     return to_send, others
 
 
+def awaiting_head_confirmation(user) -> list[AgencyReport]:
+    """The reports waiting for this agency head's confirmation (the agencies where the user is head),
+    oldest submission first, with entries_filled / entries_assigned."""
+    return list(
+        AgencyReport.objects.filter(agency__in=user_agencies(user, Role.AGENCY_HEAD),
+                                    status=Status.AWAITING_CONFIRMATION)
+        .with_compliance().select_related("agency", "plan", "period", "submitted_by")
+        .order_by("submitted_at", "period__due_on", "agency__name"))
+
+
 def report_for_page(queryset: QuerySet, pk: int) -> AgencyReport:
     return queryset.select_related("agency", "plan", "plan__province", "period").get(pk=pk)
 

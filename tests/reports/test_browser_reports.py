@@ -46,9 +46,12 @@ def test_reporter_saves_reloads_submits_and_staff_approves(login, browser_page, 
     assert value_input(page, report_a, "I.1").input_value() == "95,5"
     assert page.locator("#draft-restored").is_hidden()  # nothing unsaved to restore
 
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Gửi báo cáo").click()
     page.wait_for_load_state()
     assert "Đã gửi báo cáo" in page.locator(".messages").inner_text()
+    assert "mục chưa nhập" in dialogs[0] or "Gửi báo cáo?" in dialogs[0]
     assert page.locator('input[name$="-value"]').count() == 0  # read-only now
     report_a.refresh_from_db()
     assert report_a.status == AgencyReport.Status.SUBMITTED
