@@ -15,11 +15,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from agencies.admin import ProvinceScopedAdmin, ProvinceScopedInline, limit_to_province
+from agencies.admin import ProvinceScopedAdmin, limit_to_province
 from agencies.models import Membership
 from agencies.roles import Role, user_province
 from indicators.numbers import format_number
-from plans.admin import PlanAdmin
 from plans.models import Plan
 from reports import services
 from reports.admin_forms import (
@@ -528,15 +527,6 @@ class ReportingPolicyAdmin(ProvinceScopedAdmin):
                                          "hạn của tỉnh đã được dời theo."), messages.SUCCESS)
 
 
-class PlanReportingPolicyInline(ProvinceScopedInline, admin.StackedInline):
-    model = PlanReportingPolicy
-    max_num = 1
-    can_delete = False
-    fields = ["require_head_confirmation", "require_complete"]
-    verbose_name = _("quy định báo cáo riêng của kế hoạch")
-    verbose_name_plural = _("quy định báo cáo riêng của kế hoạch")
-
-
 @admin.register(PlanReportingPolicy)
 class PlanReportingPolicyAdmin(ProvinceScopedAdmin):
     list_display = ["plan", "require_head_confirmation", "require_complete"]
@@ -544,11 +534,10 @@ class PlanReportingPolicyAdmin(ProvinceScopedAdmin):
     list_select_related = ["plan"]
 
 
-class PlanReportingAdmin(PlanAdmin):
-    """The plan admin, with the plan's reporting switches; a deadline change goes through
-    `plan_deadlines_set` (periods not yet due move, recorded) instead of a bare save."""
-
-    inlines = [*PlanAdmin.inlines, PlanReportingPolicyInline]
+class PlanReportingAdminMixin:
+    """The plan admin: a deadline change goes through `plan_deadlines_set` (periods not yet due move,
+    recorded) instead of a bare save. (The plan's reporting switches have their own admin page, so the plan
+    form stays as the layers below define it.)"""
 
     def save_model(self, request, obj, form, change):
         deadlines = _deadlines_through_service(obj, form, services.DEADLINE_FIELDS) if change else None
@@ -563,8 +552,18 @@ class PlanReportingAdmin(PlanAdmin):
                                              "đến hạn giữ nguyên."), messages.SUCCESS)
 
 
-admin.site.unregister(Plan)
-admin.site.register(Plan, PlanReportingAdmin)
+def _register_plan_reporting_admin() -> None:
+    """Extend whichever Plan admin the layers below registered (import, export actions), as they do."""
+    from indicators import admin as _indicators_admin  # noqa: F401 - registers its Plan admin first
+
+    registered = type(admin.site._registry[Plan])
+    if issubclass(registered, PlanReportingAdminMixin):
+        return
+    admin.site.unregister(Plan)
+    admin.site.register(Plan, type("PlanReportingAdmin", (PlanReportingAdminMixin, registered), {}))
+
+
+_register_plan_reporting_admin()
 
 
 @admin.register(DeadlineChange)

@@ -5,6 +5,7 @@ shape) and puts each validation message back beside its field. It does not valid
 the rules live once, in `reports.validation`, for the form, the API, the Excel upload and the admin.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -31,6 +32,32 @@ def indicator_input_kind(indicator: Indicator) -> str:
     if indicator.aggregation == Indicator.Aggregation.RATIO:
         return "ratio"
     return "value"
+
+
+_RATIO_PREFIX = re.compile(r"^\s*(?:tỷ lệ|tỉ lệ)\s+", re.IGNORECASE)
+# Where the counted thing's description turns into the condition that makes the numerator:
+# "hồ sơ | được giải quyết trực tuyến", "người dân | có tài khoản".
+_CONDITION = re.compile(r"\s(?:được|có|đã|đạt|sử dụng|tham gia|thực hiện|ứng dụng|dùng|làm chủ|trên địa bàn)\s",
+                        re.IGNORECASE)
+
+
+def ratio_labels(indicator: Indicator) -> tuple[str, str]:
+    """What a ratio indicator's numerator and denominator count, from its name where it can be read:
+    "Tỷ lệ hồ sơ được giải quyết trực tuyến" → ("Số hồ sơ được giải quyết trực tuyến", "Tổng số hồ sơ")."""
+    name = " ".join((indicator.name or "").split()).rstrip(".")
+    match = _RATIO_PREFIX.match(name)
+    if not match:
+        return str(_("Tử số")), str(_("Mẫu số"))
+    rest = name[match.end():]
+    condition = _CONDITION.search(rest)
+    counted = rest[:condition.start()] if condition else rest
+    numerator = _("Số %(what)s") % {"what": rest}
+    denominator = _("Tổng số %(what)s") % {"what": counted}
+    return _shorten(numerator), _shorten(denominator)
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip(" ,;") + "…"
 
 
 INDICATOR_FIELDS_BY_KIND = {
