@@ -3,12 +3,20 @@ the review queue. Each is a fixed number of queries whatever the number of rows 
 
 import datetime as dt
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from agencies.roles import Role, user_agencies, user_province
-from indicators.models import Target
+from indicators.models import Indicator, Target
 from plans.models import Plan
-from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry, local_today
+from reports.models import (
+    AgencyReport,
+    Attachment,
+    IndicatorEntry,
+    ReportingPeriod,
+    TaskEntry,
+    indicator_entry_filled_q,
+    local_today,
+)
 from reports.selectors import previous_entries, previous_report
 
 Status = AgencyReport.Status
@@ -61,6 +69,19 @@ def year_targets(report: AgencyReport, indicator_entries: list[IndicatorEntry]) 
     return {indicator_id: text or f"{op} {low}" for indicator_id, text, op, low in rows}
 
 
+def several_agencies_on_latest(report: AgencyReport, indicator_entries: list[IndicatorEntry]) -> dict[int, int]:
+    """indicator id → how many agencies filled it this period, for the report's indicators aggregated as
+    "latest" that more than one agency reports (the province figure then takes only one of them)."""
+    ids = [entry.indicator_id for entry in indicator_entries
+           if entry.indicator.aggregation == Indicator.Aggregation.LATEST]
+    if not ids:
+        return {}
+    rows = (IndicatorEntry.objects.filter(report__period_id=report.period_id, indicator_id__in=ids)
+            .filter(indicator_entry_filled_q()).order_by().values("indicator_id")
+            .annotate(agencies=Count("report__agency_id", distinct=True)).filter(agencies__gt=1))
+    return {row["indicator_id"]: row["agencies"] for row in rows}
+
+
 def report_page_data(report: AgencyReport) -> dict:
     """Everything the report page shows besides the form's inputs: entries, targets, previous period,
     attachments."""
@@ -69,6 +90,7 @@ def report_page_data(report: AgencyReport) -> dict:
         "indicator_entries": indicator_entries,
         "task_entries": task_entries,
         "targets": year_targets(report, indicator_entries),
+        "several_on_latest": several_agencies_on_latest(report, indicator_entries),
         "previous": previous_entries(report),
         "previous_report": previous_report(report),
         "attachments": list(Attachment.objects.filter(report=report).select_related("uploaded_by")),

@@ -1,7 +1,8 @@
 """Consistency warnings over a whole parsed document: what a careful reader of the plan would point out
 before it goes into the system. None stops an import; each names its appendix and line.
 
-- an item number used twice in one table (the later item is renumbered, and the warning says to what);
+- an item number typed twice under one heading, or two items given one code (the later one is renumbered,
+  and the warning says to what);
 - two indicators with the same name in one appendix;
 - the same project twice in one appendix;
 - a target on the wrong side of the baseline for the indicator's direction;
@@ -32,11 +33,33 @@ def consistency_checks(plan: ParsedPlan, *, renumber: Callable[[ParsedPlan], Non
     appendix, then add the other consistency warnings to `plan.warnings`."""
     before = {kind: [(item, item.code) for item in items] for kind, items in plan.items().items()}
     renumber(plan)
+    plan.warnings.extend(repeated_numbers(plan))
     plan.warnings.extend(duplicate_numbers(before))
     plan.warnings.extend(duplicate_indicator_names(plan))
     plan.warnings.extend(repeated_projects(plan))
     plan.warnings.extend(targets_against_baseline(plan))
     plan.warnings.extend(missing_target_years(plan))
+
+
+def repeated_numbers(plan: ParsedPlan) -> list[Issue]:
+    """The same number typed twice under one heading of a table (a merged number cell is not a repeat):
+    the table's reader gave the later item a suffix ("1.2"); say so."""
+    warnings = []
+    for kind, items in plan.items().items():
+        first: dict[tuple, object] = {}
+        for item in items:
+            if not item.written_number:
+                continue
+            key = (item.appendix, item.section_key, item.written_number)
+            if key in first:
+                warnings.append(Issue(
+                    _("Số thứ tự “{code}” của {kind} bị trùng (đã có ở dòng {line}): mục này được ghi với mã “{new}”; "
+                      "kiểm tra lại số thứ tự trong văn bản.").format(
+                        code=item.written_number, kind=KIND_WORDS[kind], line=first[key].line or "?", new=item.code),
+                    item.line, _where(item)))
+            else:
+                first[key] = item
+    return warnings
 
 
 def duplicate_numbers(before: dict[str, list[tuple]]) -> list[Issue]:

@@ -174,7 +174,8 @@ class TableInterpreter:
 
     def base(self, row: L.LogicalRow, section_key, order: int) -> dict:
         return {"code": row.code, "line": row.line, "appendix": self.appendix, "section_key": section_key,
-                "order": order, "note": row.values.get("note", "")}
+                "order": order, "note": row.values.get("note", ""),
+                "written_number": "" if "number" in row.merged_roles else row.number}
 
     # Indicators ------------------------------------------------------------------------------
     def indicator(self, table: L.TableLayout, row: L.LogicalRow, section_key, order: int) -> None:

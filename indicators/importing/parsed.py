@@ -43,6 +43,7 @@ class ParsedItem:
     section_key: tuple | None
     order: int
     note: str = ""
+    written_number: str = ""  # the row's number as typed (not a merged cell's copy): duplicates are warned of
 
 
 @dataclass
