@@ -7,7 +7,8 @@ rule 1), guessed from who reports it and its unit, unless a "Cách tổng hợp"
 - several with a percentage → ratio (each reports numerator and denominator; Σnum / Σden);
 - several with anything else (a speed, an index) → mean, flagged for staff to check.
 
-Pure apart from `agencies_of`, the caller's name resolver, so a dry run says the same as an import.
+Reads nothing but what the caller passes (its agency resolver, the aggregations already stored), so a dry
+run says the same as an import.
 """
 
 import re
@@ -62,15 +63,27 @@ def guess(indicator: ParsedIndicator, *, agencies: int, group: bool) -> tuple[st
         who=who, unit=unit)
 
 
-def infer_aggregations(parsed: ParsedPlan, agencies_of: Callable[[str], list]) -> list[Issue]:
+def stored_aggregations(plan_code: str) -> dict[str, str]:
+    """code → aggregation of the plan's indicators already in the database (a re-import)."""
+    return dict(Indicator.objects.filter(plan__code=plan_code).values_list("code", "aggregation"))
+
+
+def infer_aggregations(parsed: ParsedPlan, agencies_of: Callable[[str], list],
+                       stored: dict[str, str] | None = None) -> list[Issue]:
     """Set each indicator's aggregation (those without a "Cách tổng hợp" column) and say what was guessed.
 
     `agencies_of(text)` → the agencies a lead cell names (objects with a `kind`, or placeholders for names
-    not in the directory yet). Returns one notice per indicator whose figure is not simply the one
-    agency's latest value, so the import report shows every guess that changes a province figure."""
+    not in the directory yet). `stored`: on a re-import, the aggregations already set; one other than
+    "latest" (the old default) was chosen by staff or an earlier import and is kept. Returns one notice per
+    indicator whose figure is not simply the one agency's latest value, so the import report shows every
+    guess that changes a province figure."""
     notices = []
+    stored = stored or {}
     for indicator in parsed.indicators:
         if indicator.aggregation_explicit:
+            continue
+        if stored.get(indicator.code, LATEST) != LATEST:
+            indicator.aggregation = stored[indicator.code]
             continue
         count, group = reporters(indicator.lead, agencies_of)
         method, why = guess(indicator, agencies=count, group=group)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, Province
 from agencies.text import fold
 from indicators.importing import deps
-from indicators.importing.aggregation import infer_aggregations
+from indicators.importing.aggregation import infer_aggregations, stored_aggregations
 from indicators.importing.interpret import PlanOverrides, parse_blocks
 from indicators.importing.parsed import Issue, ParsedPlan
 from indicators.importing.textdoc import read_text_file
@@ -224,7 +224,8 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
     resolver = _AgencyResolver(province, create=create_agencies)
     resolver.collect(parsed)
     report.errors.extend(resolver.errors)
-    report.warnings.extend(infer_aggregations(parsed, lambda text: resolver.names(text, Issue(""))))
+    report.warnings.extend(infer_aggregations(parsed, lambda text: resolver.names(text, Issue("")),
+                                              stored=stored_aggregations(report.plan_code)))
     if report.errors:
         return report
     scope = {overrides.appendix_number or "I"} if single_table else None

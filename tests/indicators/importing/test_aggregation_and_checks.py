@@ -67,6 +67,8 @@ def test_seed_indicators_led_by_groups_are_not_latest(import_seed):
         ("6", "8", "10", "15", "18", "NV.38", "NV.48"), "ratio")
     assert methods["5"] == "latest"  # a milestone: nothing to add up
     assert methods["11"] == "latest"  # one agency
+    group_led = Indicator.objects.filter(plan__code=report.plan_code, lead_agencies__kind="group").distinct()
+    assert sorted(group_led.values_list("code", flat=True)) == ["10", "15", "5", "6", "8", "NV.38"]
     import_seed(SEED_000)
     assert set(Indicator.objects.filter(plan__code="phat-trien-ha-tang-so-2026-2030").values_list(
         "aggregation", flat=True)) == {"latest"}  # every row led by Sở KH&CN alone
@@ -155,3 +157,13 @@ def test_dated_one_off_deadlines_are_not_yearly(directory, tmp_path):
     assert (plan.annual_due_month, plan.annual_due_day) == (11, 10)
     assert "Văn bản quy định báo cáo định kỳ 6 tháng" in report.render()
 
+
+
+def test_a_reimport_keeps_the_aggregation_staff_chose(directory, tmp_path):
+    rows = [["1", "Số lượng điểm phát Wi-Fi công cộng", "Điểm", "100", "120", "140", "160", "Các sở, ban, ngành tỉnh"]]
+    import_rows(tmp_path, directory, rows)
+    Indicator.objects.filter(code="1").update(aggregation="mean")
+    report = import_rows(tmp_path, directory, rows)
+    assert report.ok
+    assert Indicator.objects.get(code="1").aggregation == "mean"
+    assert report.counts["indicators"].unchanged == 1
