@@ -177,28 +177,33 @@ def plan_deadlines_set(*, plan: Plan, quarterly_due_day: int | None = None, annu
     """Give a plan its own reporting deadlines (seed 001: the annual report before 15/12) and move the due day
     of its periods (so of their expected reports) not yet due. Recorded as a DeadlineChange. Reminders already
     sent stay sent and are not sent again (one ReminderLog per report and kind)."""
-    today = today or local_today()
     wanted = {"quarterly_due_day": quarterly_due_day, "annual_due_month": annual_due_month,
               "annual_due_day": annual_due_day}
-    changed = [name for name, value in wanted.items() if value is not None and getattr(plan, name) != value]
     with transaction.atomic():
-        if not changed:
-            return plan
-        before = {name: getattr(plan, name) for name in DEADLINE_FIELDS}
-        for name in changed:
-            setattr(plan, name, wanted[name])
-        try:  # days stop at 28, so every month has the day
-            plan.full_clean(validate_unique=False, validate_constraints=False)
-        except ValidationError:
-            for name, value in before.items():
-                setattr(plan, name, value)
-            raise
-        plan.save(update_fields=[*changed, "updated_at"])
-        moved = _move_periods(plan, today)
-        DeadlineChange.objects.create(province_id=plan.province_id, plan=plan, changed_by=user, before=before,
-                                      after={name: getattr(plan, name) for name in DEADLINE_FIELDS},
-                                      periods_moved=moved, reason=reason[:255])
+        _plan_deadlines_write(plan, wanted, user=user, reason=reason, today=today or local_today())
     return plan
+
+
+def _plan_deadlines_write(plan: Plan, wanted: dict, *, user, reason: str, today: dt.date) -> int:
+    """Set the deadlines `wanted` names (None: unchanged) and move the periods; returns how many moved."""
+    changed = [name for name, value in wanted.items() if value is not None and getattr(plan, name) != value]
+    if not changed:
+        return 0
+    before = {name: getattr(plan, name) for name in DEADLINE_FIELDS}
+    for name in changed:
+        setattr(plan, name, wanted[name])
+    try:  # days stop at 28, so every month has the day
+        plan.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError:
+        for name, value in before.items():
+            setattr(plan, name, value)
+        raise
+    plan.save(update_fields=[*changed, "updated_at"])
+    moved = _move_periods(plan, today)
+    DeadlineChange.objects.create(province_id=plan.province_id, plan=plan, changed_by=user, before=before,
+                                  after={name: getattr(plan, name) for name in DEADLINE_FIELDS},
+                                  periods_moved=moved, reason=reason[:255])
+    return moved
 
 
 def province_deadlines_set(*, province, quarterly_due_day: int | None = None, annual_due_month: int | None = None,
@@ -220,10 +225,8 @@ def province_deadlines_set(*, province, quarterly_due_day: int | None = None, an
         policy.full_clean(validate_unique=False, validate_constraints=False)
         policy.save(update_fields=changed)
         after = {name: getattr(policy, name) for name in DEADLINE_FIELDS}
-        moved = 0
-        for plan in Plan.objects.select_for_update().filter(province=province, **before):
-            plan_deadlines_set(plan=plan, **after, user=user, reason=_("theo hạn báo cáo của tỉnh"), today=today)
-            moved += DeadlineChange.objects.filter(plan=plan).values_list("periods_moved", flat=True).first() or 0
+        moved = sum(_plan_deadlines_write(plan, after, user=user, reason=_("theo hạn báo cáo của tỉnh"), today=today)
+                    for plan in Plan.objects.select_for_update().filter(province=province, **before))
         DeadlineChange.objects.create(province=province, changed_by=user, before=before, after=after,
                                       periods_moved=moved)
     return policy
