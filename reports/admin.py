@@ -31,7 +31,7 @@ from reports.admin_forms import (
     ValuesUploadForm,
     shown,
 )
-from reports.bulk_values import BulkFileError, ValueRow, read_uploaded_values, values_import
+from reports.bulk_values import values_import
 from reports.models import (
     AgencyReport,
     Attachment,
@@ -46,6 +46,7 @@ from reports.models import (
 from reports.selectors import report_permissions
 from reports.services import ReportError
 from reports.services_on_behalf import report_enter_on_behalf, report_submit_and_approve
+from reports.values_file import BulkFileError, ValueRow, read_uploaded_values
 
 
 class ReadOnlyInline(admin.TabularInline):

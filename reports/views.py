@@ -28,14 +28,7 @@ from reports.forms import (
     ReviewFilterForm,
 )
 from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry
-from reports.selectors import (
-    attachment_readable_by,
-    completeness,
-    compliance_by_agency,
-    compliance_totals,
-    report_permissions,
-)
-from reports.selectors_ui import (
+from reports.screen_data import (
     history_changes,
     inbox_reports,
     period_codes,
@@ -44,6 +37,13 @@ from reports.selectors_ui import (
     report_page_data,
     review_queue,
     review_scope,
+)
+from reports.selectors import (
+    attachment_readable_by,
+    completeness,
+    compliance_by_agency,
+    compliance_totals,
+    report_permissions,
 )
 from reports.services import (
     ReportDataInvalid,

@@ -1,4 +1,4 @@
-"""Reads the reporting screens need beyond `reports.selectors`: the inbox, the page of one report,
+"""The data of the reporting screens, beyond `reports.selectors`: the inbox, the page of one report,
 the review queue. Each is a fixed number of queries whatever the number of rows (asserted in tests)."""
 
 import datetime as dt
