@@ -12,10 +12,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agencies.clock import local_today
 from agencies.roles import Role, has_role, user_province
 from plans.models import Plan
 from progress.selectors import progress_for_year
-from reports.models import local_today
 
 READER_ROLES = (Role.STAFF, Role.LEADER, Role.REPORTER, Role.AGENCY_HEAD)
 

@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from reports.models import VIETNAM
+from agencies.clock import VIETNAM
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

@@ -4,7 +4,6 @@ Writes go through `reports.services`; reads that are reused live on the QuerySet
 """
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -16,16 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agencies.clock import VIETNAM, local_today
 from agencies.models import Agency, Province
 from indicators.models import VALUE_DIGITS, Indicator
 from plans.models import Plan, Task
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local_today() -> dt.date:
-    """Today in Asia/Ho_Chi_Minh, whatever the server's clock zone."""
-    return timezone.now().astimezone(VIETNAM).date()
 
 
 class ReportingPeriodQuerySet(models.QuerySet):

@@ -5,10 +5,11 @@ import datetime as dt
 
 from django.db.models import F, QuerySet
 
+from agencies.clock import local_today
 from agencies.roles import Role, user_agencies, user_province
 from indicators.models import Target
 from plans.models import Plan
-from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry, local_today
+from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry
 from reports.selectors import previous_entries, previous_report
 
 Status = AgencyReport.Status

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from agencies.clock import local_today
 from agencies.models import Agency, Membership
 from agencies.roles import Role
 from indicators.models import Indicator
@@ -37,7 +38,6 @@ from reports.models import (
     ReportingPeriod,
     ReviewDigestLog,
     TaskEntry,
-    local_today,
 )
 from reports.selectors import head_confirmation_required, report_permissions, staff_of_province
 from reports.signals import report_approved, report_reopened
