@@ -21,13 +21,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from agencies.errors import UserError
 
-class ParseError(ValueError):
-    """A cell that cannot be read as what its column needs; `message` is Vietnamese, for people."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ParseError(UserError, ValueError):
+    """A cell that cannot be read as what its column needs."""
 
 
 _GROUPING_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?!\d))")

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from agencies.errors import UserError
 from agencies.text import fold
 from indicators.numbers import format_number
 from reports.forms import NARRATIVE_LABELS, indicator_input_kind
@@ -74,12 +75,8 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF9DB")
 UNLOCKED = Protection(locked=False)
 
 
-class WorkbookError(Exception):
-    """The file cannot be read as this report's workbook; `message` is Vietnamese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class WorkbookError(UserError):
+    """The file cannot be read as this report's workbook."""
 
 
 @dataclass

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from agencies.clock import local_today
+from agencies.errors import UserError
 from agencies.models import Agency, Membership
 from agencies.roles import Role
 from indicators.models import Indicator
@@ -61,12 +62,8 @@ HEAD_ESCALATION_DAYS = 3  # after the due day, reporters are told first; the age
 REMINDER_HORIZON_DAYS = 30  # older misses are dashboard business, not e-mail
 
 
-class ReportError(Exception):
-    """A refused write; `message` is Vietnamese, for people."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ReportError(UserError):
+    """A refused write of the reports layer."""
 
 
 class ReportNotAllowed(ReportError):

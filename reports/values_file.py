@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from agencies.errors import UserError
 from agencies.text import fold
 from indicators.importing.readers import ReadError, read_blocks
 from indicators.importing.tables import RawTable
@@ -46,12 +47,8 @@ _ROLE_BY_HEADER = {header: role for role, headers in _HEADER_ROLES.items() for h
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
-class BulkFileError(Exception):
-    """A file that cannot be read as a table of values; `message` is Vietnamese, for people."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class BulkFileError(UserError):
+    """A file that cannot be read as a table of values."""
 
 
 def header_key(text: str) -> str:
