@@ -13,15 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.clock import local_today
-from agencies.roles import Role, has_role, user_province
+from agencies.roles import PLAN_READER_ROLES
 from plans.models import Plan
 from progress.selectors import progress_for_year
-
-READER_ROLES = (Role.STAFF, Role.LEADER, Role.REPORTER, Role.AGENCY_HEAD)
-
-
-def may_read_progress(user, plan: Plan) -> bool:
-    return user.is_superuser or (has_role(user, *READER_ROLES) and user_province(user) == plan.province)
 
 
 def _decimal(value):
@@ -35,7 +29,7 @@ def _date(value):
 class PlanProgressView(APIView):
     def get(self, request, code: str):
         plan = get_object_or_404(Plan, code=code)
-        if not may_read_progress(request.user, plan):
+        if not plan.is_visible_to(request.user, *PLAN_READER_ROLES):
             raise Http404
         year_text = request.query_params.get("year")
         if year_text:

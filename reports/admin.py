@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin import limit_to_province
-from agencies.models import Membership
-from agencies.roles import Role, user_province
+from agencies.roles import is_admin_staff
 from indicators.numbers import format_number
+from plans.models import Plan
 from reports import services
 from reports.admin_forms import (
     AttachmentAdminForm,
@@ -72,7 +72,7 @@ class ReportEventInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
     def has_view_permission(self, request, obj=None):
-        return is_province_staff(request, obj)
+        return is_admin_staff(request.user, obj and obj.plan.province_id)
 
 
 @admin.register(ReportingPeriod)
@@ -99,30 +99,8 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 # (Role.STAFF), not by Django model permissions.
 
 
-def _staff_province_ids(user) -> set[int]:
-    cached = getattr(user, "_chitieu_staff_provinces", None)
-    if cached is None:
-        cached = set(Membership.objects.filter(user=user, role=Role.STAFF)
-                     .values_list("agency__province_id", flat=True))
-        user._chitieu_staff_provinces = cached
-    return cached
-
-
-def is_province_staff(request, report: AgencyReport | None = None) -> bool:
-    """Sở KH&CN staff (of the report's province, when a report is given) signed in to the admin."""
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    provinces = _staff_province_ids(user)
-    if report is None:
-        return bool(provinces)
-    return report.plan.province_id in provinces
-
-
 def can_enter_on_behalf(request, report: AgencyReport | None) -> bool:
-    return (report is not None and is_province_staff(request, report)
+    return (report is not None and is_admin_staff(request.user, report.plan.province_id)
             and report_permissions(request.user, report).can_enter_on_behalf)
 
 
@@ -133,7 +111,7 @@ class OnBehalfInline(admin.TabularInline):
     can_delete = False
 
     def has_view_permission(self, request, obj=None):
-        return is_province_staff(request, obj)
+        return is_admin_staff(request.user, obj and obj.plan.province_id)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -283,14 +261,14 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
             "agency", "plan", "period", "entered_by", "submitted_by", "confirmed_by", "approved_by")
 
     def has_module_permission(self, request):
-        return is_province_staff(request)
+        return is_admin_staff(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_province_staff(request, obj)
+        return is_admin_staff(request.user, obj and obj.plan.province_id)
 
     def has_change_permission(self, request, obj=None):
         # The list needs "change" to offer the actions; a page is editable only while the report is.
-        return is_province_staff(request) if obj is None else can_enter_on_behalf(request, obj)
+        return is_admin_staff(request.user) if obj is None else can_enter_on_behalf(request, obj)
 
     def has_add_permission(self, request):
         return False  # expected reports are created by the system (expected_reports_create)
@@ -328,7 +306,7 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
             permissions = report_permissions(request.user, obj)
             context.update(
                 can_enter_on_behalf=can_enter_on_behalf(request, obj),
-                can_review=permissions.can_review and is_province_staff(request, obj),
+                can_review=permissions.can_review and is_admin_staff(request.user, obj.plan.province_id),
                 workflow_url=reverse("admin:reports_agencyreport_workflow", args=[obj.pk]),
                 staff_form_url=reverse("reports:report", args=[obj.pk]) + "?nhap-thay=1",
             )
@@ -403,7 +381,7 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         report = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not is_province_staff(request, report):
+        if not is_admin_staff(request.user, report.plan.province_id):
             raise PermissionDenied
         self._workflow(request, report, request.POST.get("action", ""))
         return HttpResponseRedirect(reverse("admin:reports_agencyreport_change", args=[report.pk]))
@@ -437,11 +415,11 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
     IMPORT_SESSION_KEY = "reports_import_values"
 
     def _periods(self, request):
-        periods = ReportingPeriod.objects.select_related("plan", "plan__province")
-        return periods if request.user.is_superuser else periods.filter(plan__province=user_province(request.user))
+        return ReportingPeriod.objects.filter(plan__in=Plan.objects.reviewable_by(request.user)).select_related(
+            "plan", "plan__province")
 
     def import_values_view(self, request):
-        if not is_province_staff(request):
+        if not is_admin_staff(request.user):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
                    "title": _("Nhập số liệu từ tệp"), "form": None, "outcome": None, "token": ""}

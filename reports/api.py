@@ -14,7 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies.roles import Role, has_role, user_province
+from agencies.roles import PROVINCE_READER_ROLES
 from plans.models import Plan
 from reports import services
 from reports.models import AgencyReport, IndicatorEntry, ReportingPeriod, TaskEntry
@@ -189,11 +189,7 @@ class PlanComplianceView(APIView):
     """GET /api/v1/plans/<code>/compliance/?period=2026-Q1: staff and leaders of the plan's province."""
 
     def get(self, request, code: str):
-        plan = get_object_or_404(Plan, code=code)
-        may_read = request.user.is_superuser or (
-            has_role(request.user, Role.STAFF, Role.LEADER) and user_province(request.user) == plan.province)
-        if not may_read:
-            raise Http404
+        plan = get_object_or_404(Plan.objects.visible_to(request.user, *PROVINCE_READER_ROLES), code=code)
         period = None
         if request.query_params.get("period"):
             period = ReportingPeriod.objects.filter(plan=plan, code=request.query_params["period"]).first()

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz, process
 
 from agencies.matching import AgencyDirectory
-from agencies.models import Membership
 from indicators.models import Indicator
 from indicators.numbers import format_number, parse_fraction
 from plans.models import Plan
@@ -121,14 +120,6 @@ class ImportOutcome:
             % {**counts, "reports": self.reports_written}
 
 
-def user_may_import(user, plan: Plan) -> bool:
-    """Only Sở KH&CN staff of the plan's province (or a superuser) enter values on agencies' behalf."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or Membership.objects.filter(
-        user=user, role=Membership.Role.STAFF, agency__province_id=plan.province_id).exists()
-
-
 def _milestone_state(text: str) -> str | None:
     key = header_key(text)
     for value, label in IndicatorEntry.MilestoneState.choices:
@@ -192,7 +183,7 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
     are those of the agency's own form. `source_reference` ("Công văn số …") is recorded on every report
     written. All or nothing; idempotent (values already stored are "unchanged" and not written).
     """
-    if not user_may_import(user, plan):
+    if not plan.is_reviewable_by(user):
         raise ReportNotAllowed(_("Chỉ cán bộ Sở KH&CN của tỉnh có kế hoạch này mới được nhập số liệu thay cơ quan."))
     if period.plan_id != plan.pk:
         raise ReportError(_("Kỳ báo cáo %(period)s không thuộc kế hoạch “%(plan)s”.")

@@ -27,7 +27,7 @@ from simple_history.utils import bulk_update_with_history
 from agencies.clock import local_today
 from agencies.errors import UserError
 from agencies.models import Agency, Membership
-from agencies.roles import Role
+from agencies.roles import Role, access
 from indicators.models import Indicator
 from plans.models import Plan, Task
 from reports.models import (
@@ -351,7 +351,7 @@ def report_submit(*, report: AgencyReport, user) -> AgencyReport:
         locked = _locked(report)
         if not report_permissions(user, locked).can_submit:
             raise _refuse(locked, _("gửi báo cáo"))
-        is_head = Membership.objects.filter(user=user, agency_id=locked.agency_id, role=Role.AGENCY_HEAD).exists()
+        is_head = access(user).in_agency(locked.agency_id, Role.AGENCY_HEAD)
         locked.submitted_by = user
         fields = ["status", "submitted_by", "submitted_at", "first_submitted_at", "return_reason"]
         if head_confirmation_required(locked.plan.province_id) and not is_head and not locked.entered_on_behalf:

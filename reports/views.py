@@ -17,6 +17,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from agencies.roles import Role, role_required
+from plans.models import Plan
 from reports import excel
 from reports.forms import (
     NARRATIVE_LABELS,
@@ -36,7 +37,6 @@ from reports.screen_data import (
     report_for_page,
     report_page_data,
     review_queue,
-    review_scope,
 )
 from reports.selectors import (
     attachment_readable_by,
@@ -270,8 +270,7 @@ def report_send_back_view(request, pk: int):
 @gzip_page
 @role_required(Role.STAFF)
 def review_queue_view(request):
-    plans, _reports = review_scope(request.user)
-    plans = plans.order_by("-start_year", "title")
+    plans = Plan.objects.reviewable_by(request.user).order_by("-start_year", "title")
     # Default: what waits for review. "?status=" (empty) shows every status.
     query = request.GET.copy()
     if "status" not in query:
@@ -289,7 +288,7 @@ def review_queue_view(request):
 @require_POST
 @role_required(Role.STAFF)
 def bulk_approve_view(request):
-    _plans, scope = review_scope(request.user)
+    scope = AgencyReport.objects.reviewable_by(request.user)
     ids = [int(pk) for pk in request.POST.getlist("report") if pk.isdigit()]
     approved, refused = 0, []
     for report in scope.filter(pk__in=ids).select_related("agency", "plan", "period").order_by("pk"):
@@ -313,8 +312,7 @@ def bulk_approve_view(request):
 
 @role_required(Role.STAFF)
 def compliance_view(request):
-    plans, _reports = review_scope(request.user)
-    plans = list(plans.order_by("-start_year", "title"))
+    plans = list(Plan.objects.reviewable_by(request.user).order_by("-start_year", "title"))
     context = {"plans": plans, "rows": [], "totals": None}
     plan_code = request.GET.get("plan") or (plans[0].code if plans else "")
     plan = next((plan for plan in plans if plan.code == plan_code), None)
