@@ -162,16 +162,6 @@ def plan_deadlines_set(*, plan: Plan, quarterly_due_day: int | None = None, annu
     return plan
 
 
-def plan_activate(*, plan: Plan, today: dt.date | None = None) -> Plan:
-    """Put a plan into force: status active, then its periods and the reports now expected."""
-    with transaction.atomic():
-        if plan.status != Plan.Status.ACTIVE:
-            plan.status = Plan.Status.ACTIVE
-            plan.save(update_fields=["status", "updated_at"])
-        periods_open(plan=plan, today=today)
-    return plan
-
-
 def _reporting_agency_map(agency_ids: set[int], province_id: int) -> dict[int, set[int]]:
     """Each lead agency id → the agencies that actually report for it.
 
