@@ -20,6 +20,7 @@ from agencies.roles import is_admin_staff
 from indicators.numbers import format_number
 from plans.models import Plan
 from reports import services
+from reports.actions import perform, perform_many
 from reports.admin_forms import (
     AttachmentAdminForm,
     EntryFormSet,
@@ -45,7 +46,7 @@ from reports.models import (
 )
 from reports.selectors import report_permissions
 from reports.services import ReportError
-from reports.services_on_behalf import report_enter_on_behalf, report_submit_and_approve
+from reports.services_on_behalf import report_enter_on_behalf
 from reports.values_file import BulkFileError, ValueRow, read_uploaded_values
 
 
@@ -356,22 +357,13 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
         ]
         return urls + super().get_urls()
 
+    ADMIN_ACTIONS = ("submit", "submit_and_approve", "approve")  # of reports.actions.ACTIONS
+
     def _workflow(self, request, report: AgencyReport, action: str) -> bool:
+        if action not in self.ADMIN_ACTIONS:
+            raise PermissionDenied
         try:
-            if action == "submit":
-                services.report_submit(report=report, user=request.user)
-                self.message_user(request, _("Đã gửi thay báo cáo của %(agency)s.") % {"agency": report.agency},
-                                  messages.SUCCESS)
-            elif action == "submit_and_approve":
-                report_submit_and_approve(report=report, user=request.user)
-                self.message_user(request, _("Đã gửi và duyệt báo cáo của %(agency)s trong một bước.")
-                                  % {"agency": report.agency}, messages.SUCCESS)
-            elif action == "approve":
-                services.report_approve(report=report, user=request.user)
-                self.message_user(request, _("Đã duyệt báo cáo của %(agency)s.") % {"agency": report.agency},
-                                  messages.SUCCESS)
-            else:
-                raise PermissionDenied
+            self.message_user(request, perform(action, report=report, user=request.user), messages.SUCCESS)
         except ReportError as error:
             self.message_user(request, error.message, messages.ERROR)
             return False
@@ -386,30 +378,23 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
         self._workflow(request, report, request.POST.get("action", ""))
         return HttpResponseRedirect(reverse("admin:reports_agencyreport_change", args=[report.pk]))
 
-    def _bulk(self, request, queryset, action: str, done_message) -> None:
-        done = sum(self._workflow(request, report, action) for report in queryset)
-        self.message_user(request, done_message % {"count": done}, messages.INFO)
+    def _bulk(self, request, queryset, action: str) -> None:
+        outcome = perform_many(action, reports=queryset.select_related("agency", "plan", "period"), user=request.user)
+        self.message_user(request, outcome.message, messages.SUCCESS)
+        for line in outcome.refused:
+            self.message_user(request, line, messages.WARNING)
 
     @admin.action(description=_("Duyệt các báo cáo đã chọn"))
     def approve_selected(self, request, queryset):
-        approved, refused = 0, []
-        for report in queryset.select_related("agency", "plan", "period"):
-            try:
-                services.report_approve(report=report, user=request.user)
-                approved += 1
-            except services.ReportError as error:
-                refused.append(f"{report}: {error.message}")
-        self.message_user(request, _("Đã duyệt %(count)s báo cáo.") % {"count": approved}, messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, line, messages.WARNING)
+        self._bulk(request, queryset, "approve")
 
     @admin.action(description=_("Gửi thay các báo cáo Sở KH&CN đã nhập thay"))
     def submit_on_behalf_selected(self, request, queryset):
-        self._bulk(request, queryset, "submit", _("Đã gửi %(count)s báo cáo."))
+        self._bulk(request, queryset, "submit")
 
     @admin.action(description=_("Gửi và duyệt trong một bước các báo cáo Sở KH&CN đã nhập thay"))
     def submit_and_approve_selected(self, request, queryset):
-        self._bulk(request, queryset, "submit_and_approve", _("Đã gửi và duyệt %(count)s báo cáo."))
+        self._bulk(request, queryset, "submit_and_approve")
 
     # -- bulk values from a spreadsheet: upload → preview → confirm ------------------------------------
     IMPORT_SESSION_KEY = "reports_import_values"

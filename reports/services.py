@@ -69,13 +69,21 @@ class ReportError(UserError):
 class ReportNotAllowed(ReportError):
     """The user may not do this with this report (or the report's status does not allow it)."""
 
+    http_status = 403
+
 
 class ReportVersionConflict(ReportError):
     """Someone saved the report after the caller read it (HTTP 409)."""
 
+    http_status = 409
+
     def __init__(self, message: str, *, current_version: int) -> None:
         super().__init__(message)
         self.current_version = current_version
+
+    @property
+    def details(self) -> dict:
+        return {"current_version": self.current_version}
 
 
 class ReportDataInvalid(ReportError, ValidationError):
@@ -85,6 +93,10 @@ class ReportDataInvalid(ReportError, ValidationError):
         ReportError.__init__(self, _("Dữ liệu chưa hợp lệ, vui lòng xem lỗi bên cạnh từng ô."))
         ValidationError.__init__(self, self.message)
         self.errors = errors
+
+    @property
+    def details(self) -> dict:
+        return self.errors
 
 
 # ---------------------------------------------------------------- periods and expected reports
