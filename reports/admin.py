@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin import limit_to_province
 from agencies.roles import is_admin_staff
-from indicators.numbers import format_number
+from indicators.numbers import format_number, format_value
 from plans.models import Plan
 from reports import services
 from reports.actions import perform, perform_many
@@ -30,7 +30,6 @@ from reports.admin_forms import (
     TaskEntryAdminForm,
     TaskEntryFormSet,
     ValuesUploadForm,
-    shown,
 )
 from reports.bulk_values import values_import
 from reports.models import (
@@ -144,15 +143,15 @@ class IndicatorEntryInline(OnBehalfInline):
     # Shown in place of the inputs when the report can no longer be edited.
     @admin.display(description=_("Giá trị"))
     def entry_value(self, entry):
-        return shown(entry.value)
+        return format_value(entry.value)
 
     @admin.display(description=_("Tử số"))
     def entry_numerator(self, entry):
-        return shown(entry.numerator)
+        return format_value(entry.numerator)
 
     @admin.display(description=_("Mẫu số"))
     def entry_denominator(self, entry):
-        return shown(entry.denominator)
+        return format_value(entry.denominator)
 
     @admin.display(description=_("Tình trạng"))
     def entry_milestone_state(self, entry):
@@ -168,7 +167,7 @@ class IndicatorEntryInline(OnBehalfInline):
 
     @admin.display(description=_("Tính đến ngày"))
     def entry_as_of(self, entry):
-        return shown(entry.as_of)
+        return format_value(entry.as_of)
 
 
 class TaskEntryInline(OnBehalfInline):
@@ -191,7 +190,7 @@ class TaskEntryInline(OnBehalfInline):
 
     @admin.display(description=_("Tiến độ (%)"))
     def entry_progress(self, entry):
-        return shown(entry.progress)
+        return format_value(entry.progress)
 
     @admin.display(description=_("Kết quả thực hiện trong kỳ"))
     def entry_done(self, entry):

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from agencies.matching import AgencyDirectory
 from indicators.models import Indicator
-from indicators.numbers import format_number, parse_fraction
+from indicators.numbers import format_number, format_value, parse_fraction
 from plans.models import Plan
 from reports.models import AgencyReport, IndicatorEntry, ReportingPeriod
 from reports.services import ReportError, ReportNotAllowed, report_save
@@ -155,10 +155,11 @@ def _entry_item(indicator: Indicator, row: ValueRow) -> tuple[dict, str | None]:
     return item, None
 
 
-def _shown(changes: dict, entry: IndicatorEntry) -> str:
-    state = changes.get("milestone_state", entry.milestone_state)
+def _entry_shown(changes: dict, entry: IndicatorEntry) -> str:
+    """The entry's value after the changes, as the preview shows it: a milestone's label, "n/d = v" for a ratio."""
     if entry.indicator.value_type == Indicator.ValueType.MILESTONE:
-        return str(IndicatorEntry.MilestoneState(state).label) if state else ""
+        return format_value(changes.get("milestone_state", entry.milestone_state),
+                            choices=dict(IndicatorEntry.MilestoneState.choices))
     value = changes.get("value", entry.value)
     numerator = changes.get("numerator", entry.numerator)
     if numerator is not None and entry.indicator.aggregation == Indicator.Aggregation.RATIO:
@@ -182,6 +183,9 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
     `period` through `report_save(on_behalf=True)`, so validation, history and the recompute trigger
     are those of the agency's own form. `source_reference` ("Công văn số …") is recorded on every report
     written. All or nothing; idempotent (values already stored are "unchanged" and not written).
+
+    Three phases: `_match_rows` (who and what each row is about), `_check_values` (the agency form's
+    validation, report by report) and `_write` (all or nothing).
     """
     if not plan.is_reviewable_by(user):
         raise ReportNotAllowed(_("Chỉ cán bộ Sở KH&CN của tỉnh có kế hoạch này mới được nhập số liệu thay cơ quan."))
@@ -196,15 +200,31 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
     if len(source_reference) > 255:
         outcome.errors.append(_("Văn bản nguồn tối đa 255 ký tự."))
 
-    agencies = AgencyDirectory(plan.province)
-    indicators = IndicatorDirectory(plan)
     reports = {report.agency_id: report for report in
                AgencyReport.objects.filter(period=period).select_related("agency", "plan", "period")}
+    by_report = _match_rows(outcome, plan=plan, period=period, reports=reports)
+    report_by_id = {report.pk: report for report in reports.values()}
+    changed_items = _check_values(outcome, by_report=by_report, report_by_id=report_by_id)
+    for result in outcome.rows:
+        if result.errors:
+            result.status = RowStatus.ERROR
+    if outcome.ok and not dry_run:
+        _write(outcome, changed_items=changed_items, report_by_id=report_by_id, user=user,
+               source_reference=source_reference)
+    return outcome
+
+
+Matched = dict[int, list[tuple[RowResult, IndicatorEntry, dict]]]  # report id → (row, its entry, its item)
+
+
+def _match_rows(outcome: ImportOutcome, *, plan: Plan, period: ReportingPeriod,
+                reports: dict[int, AgencyReport]) -> Matched:
+    """Phase 1: the agency, the indicator and the report entry of each row; the validation's item for it."""
+    agencies = AgencyDirectory(plan.province)
+    indicators = IndicatorDirectory(plan)
     entries = {(entry.report_id, entry.indicator_id): entry for entry in
                IndicatorEntry.objects.filter(report__period=period).select_related("indicator")}
-
-    # 1. Who and what each row is about.
-    by_report: dict[int, list[tuple[RowResult, IndicatorEntry, dict]]] = defaultdict(list)
+    by_report: Matched = defaultdict(list)
     seen: dict[tuple[int, int], ValueRow] = {}
     for result in outcome.rows:
         row = result.row
@@ -246,10 +266,14 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
             result.errors.append(problem)
             continue
         by_report[report.pk].append((result, entry, item))
+    return by_report
 
-    # 2. The values, by the same validation as the agency's form, report by report.
+
+def _check_values(outcome: ImportOutcome, *, by_report: Matched,
+                  report_by_id: dict[int, AgencyReport]) -> dict[int, list[dict]]:
+    """Phase 2: the values, by the same validation as the agency's form, report by report. Returns the
+    items that change something, by report id (unchanged values are not written)."""
     changed_items: dict[int, list[dict]] = defaultdict(list)
-    report_by_id = {report.pk: report for report in reports.values()}
     for report_id, items in by_report.items():
         report = report_by_id[report_id]
         cleaned, errors = validate_report_data(report, {"indicator_entries": [item for _r, _e, item in items]})
@@ -260,7 +284,7 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
                 result.errors += messages
                 continue
             changes = cleaned["indicator_entries"].get(entry.pk, {})
-            result.shown_value = _shown(changes, entry)
+            result.shown_value = _entry_shown(changes, entry)
             if all(getattr(entry, name) == value for name, value in changes.items()):
                 result.status = RowStatus.UNCHANGED
                 continue
@@ -273,14 +297,12 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
             changed_items[report_id].append(item)
         for message in _flatten({key: value for key, value in errors.items() if key != "indicator_entries"}):
             outcome.errors.append(message)
+    return changed_items
 
-    for result in outcome.rows:
-        if result.errors:
-            result.status = RowStatus.ERROR
-    if not outcome.ok or dry_run:
-        return outcome
 
-    # 3. All or nothing.
+def _write(outcome: ImportOutcome, *, changed_items: dict[int, list[dict]], report_by_id: dict[int, AgencyReport],
+           user, source_reference: str) -> None:
+    """Phase 3: every changed report through `report_save(on_behalf=True)`, all in one transaction."""
     try:
         with transaction.atomic():
             for report_id, items in changed_items.items():
@@ -292,6 +314,4 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
                 outcome.reports_written += 1
     except ReportError as error:
         outcome.reports_written = 0
-        details = _flatten(getattr(error, "errors", {}) or {})
-        outcome.errors.append(" ".join([error.message, *details]))
-    return outcome
+        outcome.errors.append(" ".join([error.message, *_flatten(error.details)]))

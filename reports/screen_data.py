@@ -8,6 +8,7 @@ from django.db.models import F, QuerySet
 from agencies.clock import local_today
 from agencies.roles import AGENCY_ROLES, user_agencies
 from indicators.models import Target
+from indicators.numbers import format_value
 from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry
 from reports.selectors import previous_entries, previous_report
 
@@ -95,17 +96,7 @@ HISTORY_FIELDS = {
 
 def _history_value(field, value) -> str:
     """A recorded value as people read it: the choice's label, 95,5, 31/03/2026."""
-    from indicators.numbers import format_number
-
-    if value is None or value == "":
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, int | float) or value.__class__.__name__ == "Decimal":
-        return format_number(value)
-    return str(value)
+    return format_value(value, empty="—", choices=dict(field.flatchoices) if field.choices else None)
 
 
 def history_changes(report: AgencyReport, limit: int = 200) -> list[dict]:
