@@ -52,39 +52,26 @@ class ReportDetailSerializer(ReportSummarySerializer):
                   "entered_on_behalf", "indicator_entries", "task_entries", "narrative"]
 
 
-class ComplianceRowSerializer(serializers.Serializer):
-    """One agency's row of `reports.selectors.compliance_by_agency`, with its completeness."""
-
-    agency_id = serializers.IntegerField()
-    agency = serializers.CharField(source="agency__name")
-    expected = serializers.IntegerField()
-    on_time = serializers.IntegerField()
-    late = serializers.IntegerField()
-    missing = serializers.IntegerField()
-    pending = serializers.IntegerField()
-    returned = serializers.IntegerField()
-    entries_filled = serializers.IntegerField()
-    entries_assigned = serializers.IntegerField()
-    completeness = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
-
-    def to_representation(self, row):
-        return super().to_representation({**row, **{key: row[key] or 0 for key in COMPLIANCE_COUNTS}})
-
-
 COMPLIANCE_COUNTS = ("expected", "on_time", "late", "missing", "pending", "returned", "entries_filled",
                      "entries_assigned")
 
 
-class ComplianceTotalsSerializer(serializers.Serializer):
-    expected = serializers.IntegerField()
-    on_time = serializers.IntegerField()
-    late = serializers.IntegerField()
-    missing = serializers.IntegerField()
-    pending = serializers.IntegerField()
-    returned = serializers.IntegerField()
-    entries_filled = serializers.IntegerField()
-    entries_assigned = serializers.IntegerField()
-    completeness = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+def _compliance_fields() -> dict:
+    """The counts of `reports.selectors.compliance_by_agency` / `compliance_totals`, then the completeness."""
+    return {**{name: serializers.IntegerField() for name in COMPLIANCE_COUNTS},
+            "completeness": serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)}
+
+
+class _ComplianceCounts(serializers.Serializer):
+    def to_representation(self, row):
+        return super().to_representation({**row, **{key: row[key] or 0 for key in COMPLIANCE_COUNTS}})
+
+
+ComplianceTotalsSerializer = type("ComplianceTotalsSerializer", (_ComplianceCounts,), _compliance_fields())
+# One agency's row: who, then the same counts.
+ComplianceRowSerializer = type("ComplianceRowSerializer", (_ComplianceCounts,), {
+    "agency_id": serializers.IntegerField(), "agency": serializers.CharField(source="agency__name"),
+    **_compliance_fields()})
 
 
 class ComplianceSerializer(serializers.Serializer):
