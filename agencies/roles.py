@@ -24,6 +24,8 @@ Who may what:
 | act on a report (save, submit, confirm, review…)  | `Access.for_report` below, by the report's status    | `reports.selectors.report_permissions` |
 | the workflow actions (who may each)               | the table `reports.actions.ACTIONS`                  | pages, API, admin |
 | the Django admin of reports and values            | the Django `is_staff` flag and a staff membership    | `is_admin_staff(user, province_id)` |
+| the admin's lists and choices                     | the user's province only (superusers: all)           | `agencies.admin.limit_to_province` (`user_province`) |
+| import a plan document                            | staff with Django's "add plan" permission            | `may_import_plans(user)` |
 | a page restricted to roles                        | the roles named (superusers too)                     | `@role_required(...)` |
 
 Someone not allowed to see an object gets 404 (never 403, which would confirm it exists).
@@ -176,6 +178,12 @@ def is_admin_staff(user, province_id: int | None = None) -> bool:
     if province_id is None:
         return user_access.is_superuser or bool(user_access.province_ids(Role.STAFF))
     return user_access.in_province(province_id, Role.STAFF)
+
+
+def may_import_plans(user) -> bool:
+    """Import or update a plan from a document (the admin's "Nhập từ văn bản"): superusers, and Sở KH&CN
+    staff signed in to the admin with Django's permission to add plans."""
+    return sees_everything(user) or (user.is_staff and has_role(user, Role.STAFF) and user.has_perm("plans.add_plan"))
 
 
 def landing_url_name(user) -> str:

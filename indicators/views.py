@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from agencies.roles import Role, role_required
+from agencies.roles import Role, may_import_plans, role_required
 from indicators.exporting import plan_to_docx, plan_to_json_bytes, plan_to_xlsx
 from indicators.models import Indicator, Target
 from plans.models import Plan
@@ -53,7 +53,7 @@ def plan_detail(request, code: str):
         "plan": plan, "indicators": indicators, "tasks": tasks, "years": list(plan.years),
         # The year-end results appendix exists for the years that have begun, newest first.
         "result_years": [year for year in reversed(plan.years) if year <= this_year],
-        "may_import": user.is_superuser or (user.is_staff and user.has_perm("plans.add_plan")),
+        "may_import": may_import_plans(user),
     })
 
 

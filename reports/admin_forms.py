@@ -16,8 +16,8 @@ from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from agencies.roles import user_province
 from indicators.numbers import format_value
+from plans.models import Plan
 from reports import services
 from reports.forms import INDICATOR_FIELDS_BY_KIND, indicator_input_kind
 from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry
@@ -242,8 +242,7 @@ class ValuesUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Periods that have started (their reports exist), the latest first.
-        periods = ReportingPeriod.objects.open().select_related("plan").order_by("-starts_on", "kind", "plan__title")
-        if not user.is_superuser:
-            periods = periods.filter(plan__province=user_province(user))
+        periods = (ReportingPeriod.objects.open().filter(plan__in=Plan.objects.reviewable_by(user))
+                   .select_related("plan").order_by("-starts_on", "kind", "plan__title"))
         self.fields["period"].queryset = periods
         self.fields["period"].label_from_instance = lambda period: f"{period.plan.title} · {period.label}"

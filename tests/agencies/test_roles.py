@@ -8,6 +8,7 @@ from agencies.roles import (
     agencies_where,
     forget_access,
     is_admin_staff,
+    may_import_plans,
     provinces_where,
     sees_everything,
 )
@@ -157,3 +158,11 @@ def test_a_new_membership_is_seen_at_once(reporter_a, agency_b):
     assert agency_b.pk not in access(reporter_a).agency_ids()
     membership_add(user=reporter_a, agency=agency_b, role=Role.AGENCY_HEAD)
     assert access(reporter_a).in_agency(agency_b.pk, Role.AGENCY_HEAD)
+
+
+def test_importing_plans_needs_staff_with_the_add_plan_permission(staff_admin, staff, leader):
+    assert may_import_plans(staff_admin)
+    leader.is_staff = True
+    assert not may_import_plans(leader)
+    staff_admin.is_staff = False
+    assert not may_import_plans(staff_admin)
