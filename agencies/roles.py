@@ -2,7 +2,9 @@
 
 A user's memberships (role, agency, province) are read once per user object by `access(user)` and
 cached on it; every check below, `Plan.objects.visible_to` / `reviewable_by`, `plan.is_visible_to` /
-`is_reviewable_by` and `AgencyReport.objects.visible_to` / `reviewable_by` read that one cache.
+`is_reviewable_by` and `AgencyReport.objects.visible_to` / `reviewable_by` read that one cache. (A list
+filtered before anything read the cache gets the same rule as a subquery, `provinces_where` /
+`agencies_where`, so that it costs no query of its own.)
 
 The rules, the same everywhere (pages, API, admin, exports, commands):
 - an anonymous or inactive user may do nothing (inactive superusers included);
@@ -19,7 +21,7 @@ Who may what:
 | read a plan's progress (API, dashboards)          | `PLAN_READER_ROLES` in the plan's province           | `plan.is_visible_to(user, *PLAN_READER_ROLES)` |
 | read compliance, province-wide dashboards         | `PROVINCE_READER_ROLES` in the plan's province       | `plan.is_visible_to(user, *PROVINCE_READER_ROLES)` |
 | plan pages and exports, review queue, compliance  | staff of the plan's province                         | `Plan.objects.reviewable_by(user)`, `plan.is_reviewable_by(user)` |
-| page, enter values on agencies' behalf (files)    | staff of the plan's province                         | `plan.is_reviewable_by(user)` |
+| enter values on agencies' behalf (form, file)     | staff of the plan's province                         | `plan.is_reviewable_by(user)` |
 | read a report                                     | staff/leader of its province, reporter/head of its agency | `AgencyReport.objects.visible_to(user)` |
 | act on a report (save, submit, confirm, review…)  | `Access.for_report` below, by the report's status    | `reports.selectors.report_permissions` |
 | the workflow actions (who may each)               | the table `reports.actions.ACTIONS`                  | pages, API, admin |
