@@ -166,3 +166,20 @@ def test_importing_plans_needs_staff_with_the_add_plan_permission(staff_admin, s
     assert not may_import_plans(leader)
     staff_admin.is_staff = False
     assert not may_import_plans(staff_admin)
+
+
+@pytest.mark.parametrize("who", ["staff", "reporter_a", "head_a", "reporter_b", "leader", "other_staff", "outsider"])
+def test_report_lists_give_the_answer_of_one_report(request, province, agency_a, agency_b, who):
+    import datetime as dt
+
+    from reports.models import AgencyReport
+    from tests.reports.factories import reporting_plan
+
+    reporting_plan(province=province, agency_a=agency_a, agency_b=agency_b, today=dt.date(2026, 3, 1))
+    user = request.getfixturevalue(who)
+    reports = list(AgencyReport.objects.select_related("plan"))
+    visible, reviewable = set(AgencyReport.objects.visible_to(user)), set(AgencyReport.objects.reviewable_by(user))
+    for report in reports:
+        roles = access(user).for_report(province_id=report.plan.province_id, agency_id=report.agency_id)
+        assert (report in visible, report in reviewable) == (roles.is_reader, roles.is_staff)
+        assert report.plan.is_reviewable_by(user) is roles.is_staff
