@@ -1,8 +1,9 @@
 """The reporting screens: the agency inbox and report form, the staff review, compliance, Excel and files.
 
 Views only translate HTTP into calls: who may do what is `reports.selectors.report_permissions`, the
-rules are `reports.validation`, every write is a `reports.services` function. A report the user may
-not see is a 404 (never 403: that would confirm it exists).
+rules are `reports.validation`, every write is a `reports.services` function and every workflow action a
+row of `reports.actions.ACTIONS`. A report the user may not see is a 404 (never 403: that would confirm
+it exists).
 """
 
 from django.contrib import messages
