@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import Membership, Province
 from agencies.roles import has_role, user_province
-from indicators.importing.service import MAX_BYTES
-from indicators.services import PlanOverrides, plan_import
+from indicators.importing.service import MAX_BYTES, PlanOverrides, plan_import
 
 ACCEPTED = (".docx", ".xlsx", ".csv", ".tsv", ".txt", ".md")
 SESSION_KEY = "plan_import_uploads"

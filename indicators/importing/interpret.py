@@ -13,16 +13,8 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from agencies.text import fold
+from indicators.grammar import clean_cell, parse_baseline, parse_money, parse_target
 from indicators.importing import layout as L
-from indicators.importing.deps import (
-    ParseError,
-    clean_cell,
-    format_number,
-    parse_baseline,
-    parse_deadline,
-    parse_money,
-    parse_target,
-)
 from indicators.importing.parsed import (
     Issue,
     ParsedAppendix,
@@ -36,6 +28,8 @@ from indicators.importing.parsed import (
     ParsedTask,
 )
 from indicators.importing.tables import Block, RawTable
+from indicators.numbers import ParseError, format_number
+from plans.deadlines import parse_deadline
 
 _NUMBER_LINE = re.compile(r"^số\s*:\s*(?P<number>.*)$", re.IGNORECASE)
 _PLACE_DATE = re.compile(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from agencies.text import fold
-from indicators.importing.deps import clean_cell
+from indicators.grammar import clean_cell
 from indicators.importing.tables import RawTable
 
 INDICATORS, TASKS, PROJECTS, RESULTS, COOPERATION = "indicators", "tasks", "projects", "results", "cooperation"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from agencies.management.commands._base import VietnameseCommand
 from agencies.models import Province
 from agencies.text import fold
-from indicators.services import PlanOverrides, plan_import
+from indicators.importing.service import PlanOverrides, plan_import
 
 
 class Command(VietnameseCommand):

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.importing.layout import LayoutError, layout_table
+from indicators.importing.service import plan_import
 from indicators.importing.tables import RawTable
 from indicators.importing.textdoc import read_text
-from indicators.services import plan_import
 from plans.models import Plan
 from tests.indicators.importing import factories
 

@@ -229,7 +229,7 @@ class TestSeed003TienGiang:
         assert plan.indicators.get(code="III.1.4").value_type == "number"  # 30 → 70 Mbps
 
     def test_province_of_the_document_must_exist(self, directory):
-        from indicators.services import plan_import
+        from indicators.importing.service import plan_import
 
         report = plan_import(source=SEED_003)
         assert not report.ok
