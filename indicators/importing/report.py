@@ -13,7 +13,7 @@ KIND_LABELS = {
     "results": _("kết quả năm trước"), "agencies": _("cơ quan"),
 }
 ACTION_LABELS = {"created": _("tạo mới"), "updated": _("cập nhật"), "unchanged": _("giữ nguyên"),
-                 "removed": _("xóa")}
+                 "removed": _("xóa"), "archived": _("lưu trữ")}
 
 
 
@@ -23,6 +23,7 @@ class KindCounts:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    archived: int = 0
 
     def add(self, action: str, n: int = 1) -> None:
         setattr(self, action, getattr(self, action) + n)
@@ -68,7 +69,8 @@ class ImportReport:
         if self.counts and not self.errors:
             lines.append(_("Số lượng theo loại:"))
             for kind, counts in self.counts.items():
-                parts = ", ".join(f"{ACTION_LABELS[a]} {getattr(counts, a)}" for a in ACTION_LABELS)
+                parts = ", ".join(f"{ACTION_LABELS[a]} {getattr(counts, a)}" for a in ACTION_LABELS
+                                  if a != "archived" or counts.archived)
                 lines.append(f"  - {KIND_LABELS.get(kind, kind)}: {parts}")
         if verbose and self.rows and not self.errors:
             lines.append(_("Từng dòng:"))

@@ -11,7 +11,7 @@ number of queries does not grow with the number of rows.
 import re
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -81,25 +81,30 @@ def _find_province(name: str) -> Province | None:
 
 def plan_import(*, source: Path, province: Province | None = None, plan_code: str | None = None,
                 overrides: PlanOverrides | None = None, create_agencies: bool = False,
-                dry_run: bool = False) -> ImportReport:
-    """Import a plan document (.docx, .txt/.md) or a single appendix table (.xlsx, .csv, .tsv, .md, .docx)."""
+                dry_run: bool = False, archive_missing: bool = False) -> ImportReport:
+    """Import a plan document (.docx, .txt/.md) or a single appendix table (.xlsx, .csv, .tsv, .md, .docx).
+
+    Items of the plan the document no longer lists are deleted, except those with reported values or progress:
+    those are an error, or archived when `archive_missing` is given."""
     return _import(source=Path(source), province=province, plan_code=plan_code, overrides=overrides or PlanOverrides(),
-                   create_agencies=create_agencies, dry_run=dry_run, single_table=None)
+                   create_agencies=create_agencies, dry_run=dry_run, single_table=None,
+                   archive_missing=archive_missing)
 
 
 def plan_import_table(*, source: Path, plan_code: str, province: Province | None = None,
                       overrides: PlanOverrides | None = None, create_agencies: bool = False,
-                      dry_run: bool = False) -> ImportReport:
+                      dry_run: bool = False, archive_missing: bool = False) -> ImportReport:
     """Import one appendix table file into the plan `plan_code` (created when --title and the period are given).
 
     Only the items of that appendix (`overrides.appendix_number`, "I" by default) are created, updated or removed.
     """
     return _import(source=Path(source), province=province, plan_code=plan_code, overrides=overrides or PlanOverrides(),
-                   create_agencies=create_agencies, dry_run=dry_run, single_table=True)
+                   create_agencies=create_agencies, dry_run=dry_run, single_table=True,
+                   archive_missing=archive_missing)
 
 
 def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, create_agencies: bool, dry_run: bool,
-            single_table: bool | None) -> ImportReport:
+            single_table: bool | None, archive_missing: bool = False) -> ImportReport:
     report = ImportReport(source=source.name, dry_run=dry_run)
     try:
         blocks = load_blocks(source)
@@ -148,7 +153,7 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
         return report
     scope = {overrides.appendix_number or "I"} if single_table else None
     writer = PlanWriter(parsed=parsed, province=province, code=report.plan_code, report=report, resolver=resolver,
-                     dry_run=dry_run, appendix_scope=scope)
+                     dry_run=dry_run, appendix_scope=scope, archive_missing=archive_missing)
     if dry_run:
         writer.run()
         return report
@@ -162,6 +167,15 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
     except _Abort:
         report.counts.clear()
         report.rows.clear()
+        return report
+    except IntegrityError as exc:
+        # A rule of the database the parser did not foresee: say which, write nothing, never a traceback.
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "") or str(exc).splitlines()[0]
+        report.counts.clear()
+        report.rows.clear()
+        report.errors.append(Issue(_("Không ghi được kế hoạch: dữ liệu vi phạm quy tắc “{rule}” (thường là hai mục "
+                                     "cùng mã trong một kế hoạch). Không có gì được ghi; hãy sửa văn bản hoặc nhập "
+                                     "bảng vào một phụ lục khác.").format(rule=constraint)))
         return report
     report.written = True
     return report

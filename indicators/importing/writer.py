@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Province
@@ -14,6 +15,7 @@ from indicators.models import Baseline, Indicator, Target
 from indicators.numbers import format_number
 from plans.models import Appendix, Project, Result, Section, Task
 from plans.services import plan_upsert
+from plans.signals import item_history
 
 
 def _fmt(value) -> str:
@@ -24,7 +26,8 @@ def _fmt(value) -> str:
 
 class PlanWriter:
     def __init__(self, *, parsed: ParsedPlan, province: Province, code: str, report: ImportReport,
-                 resolver: AgencyResolver, dry_run: bool, appendix_scope: set[str] | None) -> None:
+                 resolver: AgencyResolver, dry_run: bool, appendix_scope: set[str] | None,
+                 archive_missing: bool = False) -> None:
         self.parsed = parsed
         self.province = province
         self.code = code
@@ -32,6 +35,8 @@ class PlanWriter:
         self.resolver = resolver
         self.dry_run = dry_run
         self.scope = appendix_scope
+        self.archive_missing = archive_missing
+        self.now = timezone.now()
 
     def run(self) -> None:
         created = self.resolver.create_unknown(self.dry_run)
@@ -50,6 +55,8 @@ class PlanWriter:
         self.report.counts["plan"].add(action)
         self.plan = plan
         self.is_new = plan.pk is None
+        if self.scope is not None and not self.is_new:
+            self.avoid_codes_of_other_appendices()
         self.appendices = self.sync_appendices()
         self.sections = self.sync_sections()
         self.task_ids = self.sync_items(Task, "tasks", parsed.tasks, self.task_values,
@@ -62,6 +69,28 @@ class PlanWriter:
         self.sync_items(Project, "projects", parsed.projects, self.project_values, {"investors": "investors"},
                         self.project_summary)
         self.sync_items(Result, "results", parsed.results, self.result_values, {}, self.result_summary)
+
+    def avoid_codes_of_other_appendices(self) -> None:
+        """One appendix imported on its own into a plan that has others: item codes are unique in the plan, so
+        a code another appendix already uses gets the appendix's prefix ("PLII.1"), the same on every re-import."""
+        renamed_tasks: dict[str, str] = {}
+        for model, kind in ((Task, "tasks"), (Indicator, "indicators"), (Project, "projects"), (Result, "results")):
+            taken = set(model.objects.filter(plan=self.plan).exclude(appendix__number__in=self.scope)
+                        .values_list("code", flat=True))
+            clashing = [item for item in self.parsed.items()[kind] if item.code in taken]
+            for item in clashing:
+                new_code = f"PL{item.appendix}.{item.code}"
+                if kind == "tasks":
+                    renamed_tasks[item.code] = new_code
+                item.code = new_code
+            if clashing:
+                self.report.warnings.append(Issue(_(
+                    "Mã {codes} đã có ở phụ lục khác của kế hoạch: các {kind} này của Phụ lục {n} mang mã có tiền tố "
+                    "“PL{n}.”.").format(codes=", ".join(i.code.split(".", 1)[1] for i in clashing[:10]),
+                                        kind=KIND_LABELS[kind], n=clashing[0].appendix)))
+        for indicator in self.parsed.indicators:
+            if indicator.task_code in renamed_tasks:
+                indicator.task_code = renamed_tasks[indicator.task_code]
 
     # Appendices and sections ---------------------------------------------------------------
     def sync_appendices(self) -> dict[str, Appendix]:
@@ -159,7 +188,7 @@ class PlanWriter:
         appendix = self.appendices.get(item.appendix) if item.appendix else None
         section = self.sections.get(item.section_key) if item.section_key else None
         return {"appendix_id": appendix.pk if appendix else None, "section_id": section.pk if section else None,
-                "order": item.order, "note": item.note}
+                "order": item.order, "note": item.note, "archived_at": None}
 
     def sync_items(self, model, kind: str, items: list, values_of, m2m: dict[str, str], summary_of) -> dict[str, int]:
         scope_filter = {}
@@ -206,11 +235,13 @@ class PlanWriter:
             self.report.rows.append(RowReport(kind, item.code, item.line,
                                               _("Phụ lục {n}").format(n=item.appendix) if item.appendix else "",
                                               action, summary_of(item), changes if action == "updated" else []))
-        stale = list(existing.values())
+        stale, to_archive = self.keep_reported(model, kind, list(existing.values()))
         if not self.dry_run:
             model.objects.bulk_create(to_create)
             if to_update:
                 model.objects.bulk_update(to_update, sorted(update_fields))
+            if to_archive:
+                model.objects.filter(pk__in=[o.pk for o in to_archive]).update(archived_at=self.now)
             if stale:
                 try:
                     model.objects.filter(pk__in=[o.pk for o in stale]).delete()
@@ -230,7 +261,41 @@ class PlanWriter:
         for item in items:
             self.report.counts[kind].add(item._action)
         self.report.counts[kind].add("removed", len(stale))
+        self.report.counts[kind].add("archived", len(to_archive))
         return {obj.code: obj.pk for obj, _agencies in wanted_m2m}
+
+    def history_of(self, model, ids: list[int]) -> dict[int, list[tuple[int | None, str]]]:
+        """What the layers above hold for these items (report values, progress), by item id."""
+        found: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
+        if not ids:
+            return found
+        for _receiver, answer in item_history.send(sender=model, ids=ids):
+            for pk, notes in (answer or {}).items():
+                found[pk].extend(notes)
+        return found
+
+    def keep_reported(self, model, kind: str, stale: list) -> tuple[list, list]:
+        """Split the items the document no longer lists into (to delete, to archive). An item with reported values
+        or progress is never deleted: without `archive_missing` each is an error naming it and its reports."""
+        if model not in (Indicator, Task):
+            return stale, []
+        history = self.history_of(model, [o.pk for o in stale])
+        kept = [o for o in stale if o.pk in history]
+        if kept and not self.archive_missing:
+            for obj in kept:
+                self.report.errors.append(Issue(_(
+                    "{kind} {code} “{name}” không còn trong văn bản nhưng đã có số liệu: {reports}. Không xóa mục đã "
+                    "có báo cáo: thêm lại mục này vào văn bản, hoặc nhập lại và chọn lưu trữ các mục không còn trong "
+                    "văn bản (--archive-missing) để giữ mục cùng lịch sử, không đưa vào báo cáo mới.").format(
+                    kind=KIND_LABELS[kind].capitalize(), code=obj.code, name=_item_name(obj)[:80],
+                    reports="; ".join(note for _year, note in history[obj.pk]))))
+        to_archive = []
+        for obj in kept:
+            if obj.archived_at is None:
+                to_archive.append(obj)
+                self.report.rows.append(RowReport(kind, obj.code, None, "", "archived", _item_name(obj)[:70], [
+                    "; ".join(note for _year, note in history[obj.pk])]))
+        return [o for o in stale if o.pk not in history], to_archive
 
     def _agencies(self, values, item) -> list:
         if values is None:
@@ -326,6 +391,7 @@ class PlanWriter:
                 rows[item.code].action = "updated"
                 rows[item.code].changes.extend(changes)
         stale_targets = [t for key, t in targets.items() if key not in keep_targets]
+        stale_targets = self.keep_reported_targets(stale_targets)
         stale_baselines = [b for pk, b in baselines.items() if pk not in keep_baselines]
         counts.add("removed", len(stale_targets))
         if self.dry_run:
@@ -340,6 +406,26 @@ class PlanWriter:
         Target.objects.bulk_create(new_targets)
         if changed_targets:
             Target.objects.bulk_update(changed_targets, ["op", "low", "high", "text"])
+
+    def keep_reported_targets(self, stale: list) -> list:
+        """A yearly target the document dropped is deleted only when no value was reported for that year."""
+        history = self.history_of(Indicator, sorted({t.indicator_id for t in stale}))
+        codes = {pk: code for code, pk in self.indicator_ids.items()}
+        deletable = []
+        for target in stale:
+            notes = [note for year, note in history.get(target.indicator_id, []) if year in (None, target.year)]
+            if not notes:
+                deletable.append(target)
+                continue
+            message = _("Chỉ tiêu {code}: văn bản không còn mục tiêu năm {year} nhưng năm này đã có số liệu ({notes})."
+                        ).format(code=codes.get(target.indicator_id, ""), year=target.year, notes="; ".join(notes))
+            if self.archive_missing:
+                self.report.warnings.append(Issue(message + " " + _("Giữ nguyên mục tiêu năm đó.")))
+            else:
+                self.report.errors.append(Issue(message + " " + _(
+                    "Không xóa: thêm lại mục tiêu năm này, hoặc nhập lại và chọn lưu trữ các mục không còn trong văn "
+                    "bản (--archive-missing) để giữ nguyên.")))
+        return deletable
 
     # One-line summaries for the report -------------------------------------------------------
     def indicator_summary(self, item) -> str:
@@ -377,3 +463,7 @@ def _target_text(target) -> str:
         return f"{_fmt(target.low)}–{_fmt(target.high)}"
     symbol = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "maintain": _("duy trì")}[target.op]
     return f"{symbol} {_fmt(target.low if target.low is not None else target.high)}"
+
+
+def _item_name(obj) -> str:
+    return getattr(obj, "name", "") or getattr(obj, "content", "") or getattr(obj, "target_text", "")
