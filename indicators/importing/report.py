@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from indicators.importing.parsed import Issue
+from indicators.numbers import format_number
 
 KIND_LABELS = {
     "plan": _("kế hoạch"), "appendices": _("phụ lục"), "sections": _("mục"), "indicators": _("chỉ tiêu"),
@@ -38,6 +39,40 @@ class RowReport:
     action: str
     summary: str
     changes: list[str] = field(default_factory=list)  # what an update changes, in words
+    item: object = None  # the parsed item, for the preview's columns (name, targets, agencies, deadline)
+
+    @property
+    def appendix(self) -> str:
+        return getattr(self.item, "appendix", "") or ""
+
+    @property
+    def name(self) -> str:
+        item = self.item
+        return (getattr(item, "name", "") or getattr(item, "content", "") or getattr(item, "target_text", "")
+                or self.summary)
+
+    @property
+    def targets(self) -> list[str]:
+        baseline = getattr(self.item, "baseline", None)
+        shown = [_("Hiện trạng: {text}").format(text=baseline[2])] if baseline and baseline[2] else []
+        return shown + [f"{t.year}: {target_text(t)}" for t in getattr(self.item, "targets", [])]
+
+    @property
+    def agencies(self) -> str:
+        item = self.item
+        parts = [*getattr(item, "lead", []), *getattr(item, "investors", [])]
+        coordinating = getattr(item, "coordinating", [])
+        text = "; ".join(parts)
+        if coordinating:
+            text += (" — " if text else "") + _("phối hợp: {names}").format(names="; ".join(coordinating))
+        return text
+
+    @property
+    def deadline(self) -> str:
+        item = self.item
+        text = getattr(item, "deadline_text", "")
+        due = getattr(item, "due_date", None)
+        return f"{text} ({due:%d/%m/%Y})" if text and due else text
 
 
 @dataclass
@@ -51,10 +86,31 @@ class ImportReport:
     rows: list[RowReport] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
+    plan_kind: str = ""  # "Kế hoạch", "Nghị quyết" … as the document calls itself
+    similar_plan: tuple[str, str] | None = None  # (code, title) of an existing plan this upload looks like
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def appendix_tables(self) -> list[dict]:
+        """The preview: per appendix, the rows it became with the warnings of each row beside it."""
+        by_place: dict[tuple[str, int | None], list[Issue]] = defaultdict(list)
+        for warning in self.warnings:
+            by_place[(warning.where, warning.line)].append(warning)
+        placed: set[int] = set()
+        tables: dict[str, dict] = {}
+        for row in self.rows:
+            if row.kind == "agencies":
+                continue
+            number = row.appendix
+            table = tables.setdefault(number, {"number": number, "rows": []})
+            issues = by_place.get((row.where, row.line), []) if row.line else []
+            placed.update(id(i) for i in issues)
+            table["rows"].append({"row": row, "kind": KIND_LABELS.get(row.kind, row.kind),
+                                  "action": ACTION_LABELS[row.action], "warnings": [i.message for i in issues]})
+        self.unplaced_warnings = [w for w in self.warnings if id(w) not in placed]
+        return list(tables.values())
 
     def render(self, *, verbose: bool = True) -> str:
         lines = [_("Nhập kế hoạch từ “{source}”").format(source=self.source)]
@@ -87,3 +143,18 @@ class ImportReport:
             lines.append(_("Lỗi ({n}):").format(n=len(self.errors)))
             lines.extend(f"  - {e.render()}" for e in self.errors)
         return "\n".join(lines)
+
+
+def fmt(value) -> str:
+    if value is None:
+        return ""
+    return format_number(value)
+
+
+def target_text(target) -> str:
+    if target.op == "text":
+        return target.text[:40]
+    if target.op == "range":
+        return f"{fmt(target.low)}–{fmt(target.high)}"
+    symbol = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "maintain": _("duy trì")}[target.op]
+    return f"{symbol} {fmt(target.low if target.low is not None else target.high)}"

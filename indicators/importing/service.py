@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Province
 from agencies.text import fold
 from indicators.importing.agencies import AgencyResolver
-from indicators.importing.interpret import PlanOverrides, parse_blocks
+from indicators.importing.interpret import PlanOverrides, document_kind, parse_blocks
 from indicators.importing.parsed import Issue, ParsedPlan
 from indicators.importing.readers import ReadError, read_blocks
 from indicators.importing.report import ImportReport
@@ -49,7 +49,9 @@ def load_blocks(source: Path) -> list:
 
 
 def _is_whole_document(blocks: list) -> bool:
-    return any(isinstance(b, str) and fold(b) == "ke hoach" for b in blocks)
+    """A document with a heading of its kind ("KẾ HOẠCH", "NGHỊ QUYẾT" …), or with paragraphs around its tables."""
+    paragraphs = [b for b in blocks if isinstance(b, str)]
+    return any(document_kind(b) for b in paragraphs) or len(paragraphs) >= 5
 
 
 _CODE_FILLERS = {"tren", "dia", "ban", "tinh", "thanh", "pho", "giai", "doan", "nam", "den", "cua", "ve", "va",
@@ -71,12 +73,61 @@ def _plan_code(parsed: ParsedPlan) -> str:
     return code or slugify(fold(Path(parsed.source).stem))[:60] or "ke-hoach"
 
 
-def _find_province(name: str) -> Province | None:
-    wanted = fold(re.sub(r"^(tỉnh|thành phố|tp\.?)\s+", "", name.strip(), flags=re.IGNORECASE))
-    for province in Province.objects.all():
-        if fold(province.name) == wanted or province.code == slugify(wanted):
-            return province
-    return None
+# The provinces merged on 1 July 2025 (Nghị quyết 202/2025/QH15): a plan of the old province belongs to the new one.
+PROVINCE_SUCCESSORS = {
+    "ha giang": "Tuyên Quang", "yen bai": "Lào Cai", "bac kan": "Thái Nguyên", "vinh phuc": "Phú Thọ",
+    "hoa binh": "Phú Thọ", "bac giang": "Bắc Ninh", "thai binh": "Hưng Yên", "hai duong": "Hải Phòng",
+    "ha nam": "Ninh Bình", "nam dinh": "Ninh Bình", "quang binh": "Quảng Trị", "quang nam": "Đà Nẵng",
+    "kon tum": "Quảng Ngãi", "binh dinh": "Gia Lai", "ninh thuan": "Khánh Hòa", "dak nong": "Lâm Đồng",
+    "binh thuan": "Lâm Đồng", "phu yen": "Đắk Lắk", "binh duong": "Hồ Chí Minh", "ba ria vung tau": "Hồ Chí Minh",
+    "binh phuoc": "Đồng Nai", "long an": "Tây Ninh", "soc trang": "Cần Thơ", "hau giang": "Cần Thơ",
+    "ben tre": "Vĩnh Long", "tra vinh": "Vĩnh Long", "tien giang": "Đồng Tháp", "bac lieu": "Cà Mau",
+    "kien giang": "An Giang",
+}
+
+
+def _province_key(name: str) -> str:
+    bare = re.sub(r"^(tỉnh|thành phố|tp\.?)\s+", "", name.strip(), flags=re.IGNORECASE)
+    return re.sub(r"[^a-z0-9]+", " ", fold(bare)).strip()
+
+
+def _find_province(name: str) -> tuple[Province | None, str]:
+    """The province named, or the one it merged into (with a warning to say so)."""
+    wanted = _province_key(name)
+    provinces = list(Province.objects.all())
+    for province in provinces:
+        if _province_key(province.name) == wanted or province.code == slugify(wanted):
+            return province, ""
+    successor = PROVINCE_SUCCESSORS.get(wanted)
+    if successor:
+        for province in provinces:
+            if _province_key(province.name) == _province_key(successor):
+                return province, _("Văn bản là của tỉnh {old}, nay đã hợp nhất vào {new}: kế hoạch được nhập vào "
+                                   "{new}.").format(old=name, new=province.name)
+    return None, ""
+
+
+def _similar_plan(province: Province, parsed: ParsedPlan) -> Plan | None:
+    """An existing plan of the province with the same number or title: the upload is likely an update of it."""
+    plans = Plan.objects.filter(province=province)
+    if parsed.number and len(parsed.number) > 4:
+        found = plans.filter(number__iexact=parsed.number).first()
+        if found:
+            return found
+    title = fold(parsed.title)
+    return next((p for p in plans.only("code", "title") if title and fold(p.title) == title), None)
+
+
+def _automatic_code(parsed: ParsedPlan, province: Province) -> str:
+    """The title's code with the province's in front, so two provinces' plans of the same title do not clash; a plan
+    imported before codes carried the province keeps its code."""
+    bare = _plan_code(parsed)
+    if Plan.objects.filter(code=bare, province=province).exists():
+        return bare
+    prefix = f"{province.code}-"
+    if bare.startswith(prefix):
+        return bare
+    return (prefix + bare)[:60].rstrip("-")
 
 
 def plan_import(*, source: Path, province: Province | None = None, plan_code: str | None = None,
@@ -133,19 +184,29 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
     parsed = parse_blocks(blocks, source=source.name, overrides=overrides, single_table=single_table)
     report.warnings.extend(parsed.warnings)
     report.errors.extend(parsed.errors)
-    report.plan_code = plan_code or (_plan_code(parsed) if parsed.title else "")
     report.plan_title = parsed.title
+    report.plan_kind = parsed.kind
     if province is None and parsed.province_name:
-        province = _find_province(parsed.province_name)
+        province, note = _find_province(parsed.province_name)
+        if note:
+            report.warnings.append(Issue(note))
         if province is None:
             report.errors.append(Issue(_("Không có tỉnh “{name}” trong hệ thống: dùng --province với tên một tỉnh đã "
                                          "có.").format(name=parsed.province_name)))
     if report.errors:
         return report
+    report.plan_code = plan_code or _automatic_code(parsed, province)
     existing = Plan.objects.filter(code=report.plan_code).first()
     if existing is not None and existing.province_id != province.pk:
-        report.errors.append(Issue(_("Mã kế hoạch “{code}” đã thuộc tỉnh khác.").format(code=report.plan_code)))
+        report.errors.append(Issue(_("Mã kế hoạch “{code}” đã thuộc tỉnh {other}: dùng --plan với một mã khác, ví dụ "
+                                     "“{suggestion}”.").format(code=report.plan_code, other=existing.province.name,
+                                                             suggestion=f"{province.code}-{report.plan_code}"[:60])))
         return report
+    if plan_code is None and existing is None and (similar := _similar_plan(province, parsed)) is not None:
+        report.similar_plan = (similar.code, similar.title)
+        report.warnings.append(Issue(_("Đã có kế hoạch “{title}” (mã {code}) cùng số hiệu hoặc tên: nhập sẽ tạo một kế "
+                                       "hoạch mới. Để cập nhật kế hoạch đã có, dùng --plan {code}.").format(
+            title=similar.title, code=similar.code)))
     resolver = AgencyResolver(province, create=create_agencies)
     resolver.collect(parsed)
     report.errors.extend(resolver.errors)

@@ -10,18 +10,11 @@ from agencies.models import Agency, Province
 from agencies.text import fold
 from indicators.importing.agencies import AgencyResolver, guess_kind
 from indicators.importing.parsed import Issue, ParsedPlan
-from indicators.importing.report import KIND_LABELS, ImportReport, RowReport
+from indicators.importing.report import KIND_LABELS, ImportReport, RowReport, fmt, target_text
 from indicators.models import Baseline, Indicator, Target
-from indicators.numbers import format_number
 from plans.models import Appendix, Project, Result, Section, Task
 from plans.services import plan_upsert
 from plans.signals import item_history
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return ""
-    return format_number(value)
 
 
 class PlanWriter:
@@ -234,7 +227,8 @@ class PlanWriter:
             wanted_m2m.append((obj, agencies))
             self.report.rows.append(RowReport(kind, item.code, item.line,
                                               _("Phụ lục {n}").format(n=item.appendix) if item.appendix else "",
-                                              action, summary_of(item), changes if action == "updated" else []))
+                                              action, summary_of(item), changes if action == "updated" else [],
+                                              item=item))
         stale, to_archive = self.keep_reported(model, kind, list(existing.values()))
         if not self.dry_run:
             model.objects.bulk_create(to_create)
@@ -373,7 +367,7 @@ class PlanWriter:
                     touched = True
                 elif (current.op, current.low, current.high, current.text) != wanted:
                     changes.append(_("mục tiêu năm {year}: {old} → {new}").format(
-                        year=target.year, old=_target_text(current), new=_target_text(target)))
+                        year=target.year, old=target_text(current), new=target_text(target)))
                     current.op, current.low, current.high, current.text = wanted
                     changed_targets.append(current)
                     counts.add("updated")
@@ -429,12 +423,12 @@ class PlanWriter:
 
     # One-line summaries for the report -------------------------------------------------------
     def indicator_summary(self, item) -> str:
-        targets = "; ".join(f"{t.year}: {_target_text(t)}" for t in item.targets)
+        targets = "; ".join(f"{t.year}: {target_text(t)}" for t in item.targets)
         baseline = ""
         if item.baseline:
             year, value, text = item.baseline
             baseline = _("hiện trạng{year} {value}").format(year=f" {year}" if year else "",
-                                                             value=_fmt(value) if value is not None else text[:40])
+                                                             value=fmt(value) if value is not None else text[:40])
         parts = [item.name[:70], item.unit, baseline, targets,
                  _("chủ trì: {names}").format(names="; ".join(item.lead)) if item.lead else ""]
         return " | ".join(p for p in parts if p)
@@ -448,21 +442,13 @@ class PlanWriter:
         return " | ".join(p for p in parts if p)
 
     def project_summary(self, item) -> str:
-        money = f"{_fmt(item.total_investment)} {item.investment_unit}" if item.total_investment is not None else ""
+        money = f"{fmt(item.total_investment)} {item.investment_unit}" if item.total_investment is not None else ""
         years = f"{item.start_year}–{item.end_year}" if item.start_year else ""
         return " | ".join(p for p in [item.name[:70], money, years, "; ".join(item.investors)] if p)
 
     def result_summary(self, item) -> str:
         return " | ".join(p for p in [item.target_text[:70], str(item.year), item.status] if p)
 
-
-def _target_text(target) -> str:
-    if target.op == "text":
-        return target.text[:40]
-    if target.op == "range":
-        return f"{_fmt(target.low)}–{_fmt(target.high)}"
-    symbol = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "maintain": _("duy trì")}[target.op]
-    return f"{symbol} {_fmt(target.low if target.low is not None else target.high)}"
 
 
 def _item_name(obj) -> str:
