@@ -162,6 +162,21 @@ def _period_from_title(plan: ParsedPlan) -> None:
         plan.start_year = plan.end_year = int(single.group(1))
 
 
+# A percentage in passing, not a target: a range ("1% – 3% doanh thu"), a share set aside ("trích 10%"), a bound
+# of something else ("khoảng 5%").
+_PERCENT_RANGE = re.compile(r"\d\s*%?\s*[-–—]\s*\d+(?:,\d+)?\s*%|\d+(?:,\d+)?\s*%\s*[-–—]\s*\d")
+_IN_PASSING = re.compile(r"\b(trich|danh|chiem|khoang|tu|muc|ho tro|giam|bang)\s*$")
+
+
+def _is_the_measure(task: ParsedTask, match: re.Match) -> bool:
+    """The task is itself a measure ("Phấn đấu 100% hồ sơ …", "Duy trì 100% sản phẩm OCOP", "… tại 100% cơ sở"), not
+    a task that mentions a share on the way ("trích 1% – 3% doanh thu"). Its year is the task's (see mixed_row)."""
+    around = task.content[max(0, match.start() - 12):match.end() + 12]
+    if _PERCENT_RANGE.search(around):
+        return False
+    return not _IN_PASSING.search(fold(task.content[:match.start()]))
+
+
 def _split_agencies(text: str) -> list[str]:
     text = clean_cell(text)
     return [text] if text else []
@@ -345,6 +360,13 @@ class TableInterpreter:
             return
         default_year = self.plan.start_year if self.plan.start_year == self.plan.end_year else None
         deadline = parse_deadline(values.get("deadline", ""), default_year=default_year)
+        if values.get("deadline") and deadline.kind == "none":
+            self.warn(row.line, _("Thời hạn “{text}” không đọc được: giữ nguyên văn, nhiệm vụ chưa có hạn hoàn thành."
+                                  ).format(text=clean_cell(values["deadline"])[:80]))
+        elif deadline.kind in ("month", "quarter", "date") and default_year and not re.search(
+                r"(19|20|21)\d{2}", values.get("deadline", "")):
+            self.warn(row.line, _("Thời hạn “{text}” không ghi năm: hiểu là năm {year} của kế hoạch.").format(
+                text=clean_cell(values["deadline"])[:80], year=default_year))
         task = ParsedTask(
             **self.base(row, section_key, order), content=content,
             lead=_split_agencies(values.get("lead", "")), coordinating=_split_agencies(values.get("coord", "")),
@@ -357,7 +379,7 @@ class TableInterpreter:
     def mixed_row(self, task: ParsedTask) -> None:
         """A task stating a measurable target ("… đạt trên 95% dân số") is also an indicator."""
         match = _PERCENT_TARGET.search(task.content)
-        if not match:
+        if not match or not _is_the_measure(task, match):
             return
         year = task.due_date.year if task.due_date else self.plan.end_year
         if year is None or (self.plan.start_year and year < self.plan.start_year):
