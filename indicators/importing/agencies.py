@@ -4,7 +4,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from agencies.matching import AgencyDirectory, name_key
+from agencies.matching import AgencyDirectory, expand_abbreviations, name_key, split_by_shape
 from agencies.models import Agency, Province
 from agencies.services import agency_create
 from agencies.text import fold
@@ -33,6 +33,7 @@ class AgencyResolver:
         self.cache: dict[str, list] = {}
         self.unknown: dict[str, tuple[str, Issue]] = {}  # directory key → (name as written, where first seen)
         self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
         self.created: dict[str, Agency] = {}
 
     def _resolve_text(self, text: str) -> tuple[list, list[str]]:
@@ -80,6 +81,14 @@ class AgencyResolver:
                 partner = getattr(item, "partner", None)
                 if partner:
                     self.names(partner, issue)
+        for written, successor in self.directory.renamed.items():
+            self.warnings.append(Issue(_("“{old}” đã đổi tên hoặc hợp nhất: hiểu là “{new}”.").format(
+                old=written, new=successor)))
+        for name, issue in self.unknown.values():
+            if len(split_by_shape(name)) > 1 or ";" in name:
+                # Never one agency named after a list of agencies, whatever --create-agencies says.
+                self.errors.append(Issue(_("“{name}” là một danh sách cơ quan, không phải một cơ quan: tách bằng dấu "
+                                           "“;” trong văn bản.").format(name=name), issue.line, issue.where))
         if self.unknown and not self.create:
             for name, issue in self.unknown.values():
                 closest = ", ".join(f"“{n}”" for n in self.directory.closest(name, limit=3)) or _("(không có)")
@@ -91,7 +100,9 @@ class AgencyResolver:
         for key, (name, _where) in self.unknown.items():
             if dry_run:
                 continue
-            agency = agency_create(province=self.province, name=name[:255], kind=guess_kind(name))
+            full = expand_abbreviations(name)
+            agency = agency_create(province=self.province, name=full[:255], kind=guess_kind(name),
+                                   aliases=[name[:255]] if full != name else [])
             self.directory.add(agency)
             self.created[key] = agency
         return len(self.unknown)
@@ -107,8 +118,18 @@ class AgencyResolver:
         return result
 
 
+# Ministries and other bodies of the central government (folded, abbreviations expanded).
+_CENTRAL = re.compile(
+    r"^(bo |chinh phu|thu tuong|van phong chinh phu|van phong quoc hoi|quoc hoi|tong cuc |cuc |ngan hang nha nuoc|"
+    r"dai truyen hinh viet nam|dai tieng noi viet nam|thong tan xa viet nam|kiem toan nha nuoc|"
+    r"toa an nhan dan toi cao|vien kiem sat nhan dan toi cao|uy ban quan ly von|bao hiem xa hoi viet nam|"
+    r"cac bo|trung uong|ban chi dao quoc gia|hoc vien chinh tri quoc gia)")
+
+
 def guess_kind(name: str) -> str:
-    folded = fold(name)
+    folded = fold(expand_abbreviations(name))
+    if _CENTRAL.match(folded) and not folded.startswith("bo chi huy"):
+        return Agency.Kind.CENTRAL
     if re.search(r"\b(xa|phuong)\b", folded) and folded.startswith(("ubnd", "uy ban")):
         return Agency.Kind.COMMUNE
     if re.search(r"\b(doanh nghiep|cong ty|tap doan|vnpt|viettel|ngan hang)\b", folded):

@@ -8,7 +8,6 @@ updated, left unchanged or removed, per kind. Writes are set-based (bulk_create 
 number of queries does not grow with the number of rows.
 """
 
-import re
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
@@ -16,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from agencies.models import Province
+from agencies.provinces import PROVINCE_SUCCESSORS, province_key
 from agencies.text import fold
 from indicators.importing.agencies import AgencyResolver
 from indicators.importing.interpret import PlanOverrides, document_kind, parse_blocks
@@ -73,35 +73,17 @@ def _plan_code(parsed: ParsedPlan) -> str:
     return code or slugify(fold(Path(parsed.source).stem))[:60] or "ke-hoach"
 
 
-# The provinces merged on 1 July 2025 (Nghị quyết 202/2025/QH15): a plan of the old province belongs to the new one.
-PROVINCE_SUCCESSORS = {
-    "ha giang": "Tuyên Quang", "yen bai": "Lào Cai", "bac kan": "Thái Nguyên", "vinh phuc": "Phú Thọ",
-    "hoa binh": "Phú Thọ", "bac giang": "Bắc Ninh", "thai binh": "Hưng Yên", "hai duong": "Hải Phòng",
-    "ha nam": "Ninh Bình", "nam dinh": "Ninh Bình", "quang binh": "Quảng Trị", "quang nam": "Đà Nẵng",
-    "kon tum": "Quảng Ngãi", "binh dinh": "Gia Lai", "ninh thuan": "Khánh Hòa", "dak nong": "Lâm Đồng",
-    "binh thuan": "Lâm Đồng", "phu yen": "Đắk Lắk", "binh duong": "Hồ Chí Minh", "ba ria vung tau": "Hồ Chí Minh",
-    "binh phuoc": "Đồng Nai", "long an": "Tây Ninh", "soc trang": "Cần Thơ", "hau giang": "Cần Thơ",
-    "ben tre": "Vĩnh Long", "tra vinh": "Vĩnh Long", "tien giang": "Đồng Tháp", "bac lieu": "Cà Mau",
-    "kien giang": "An Giang",
-}
-
-
-def _province_key(name: str) -> str:
-    bare = re.sub(r"^(tỉnh|thành phố|tp\.?)\s+", "", name.strip(), flags=re.IGNORECASE)
-    return re.sub(r"[^a-z0-9]+", " ", fold(bare)).strip()
-
-
 def _find_province(name: str) -> tuple[Province | None, str]:
     """The province named, or the one it merged into (with a warning to say so)."""
-    wanted = _province_key(name)
+    wanted = province_key(name)
     provinces = list(Province.objects.all())
     for province in provinces:
-        if _province_key(province.name) == wanted or province.code == slugify(wanted):
+        if province_key(province.name) == wanted or province.code == slugify(wanted):
             return province, ""
     successor = PROVINCE_SUCCESSORS.get(wanted)
     if successor:
         for province in provinces:
-            if _province_key(province.name) == _province_key(successor):
+            if province_key(province.name) == province_key(successor):
                 return province, _("Văn bản là của tỉnh {old}, nay đã hợp nhất vào {new}: kế hoạch được nhập vào "
                                    "{new}.").format(old=name, new=province.name)
     return None, ""
@@ -210,6 +192,7 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
     resolver = AgencyResolver(province, create=create_agencies)
     resolver.collect(parsed)
     report.errors.extend(resolver.errors)
+    report.warnings.extend(resolver.warnings)
     if report.errors:
         return report
     scope = {overrides.appendix_number or "I"} if single_table else None
