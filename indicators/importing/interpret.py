@@ -232,6 +232,8 @@ class TableInterpreter:
         self.plan.errors.append(Issue(message, line, self.where))
 
     def run(self, table: L.TableLayout) -> None:
+        self.unit_hint = self.unit_hint or table.unit_hint
+        self.undated_target_warned = False
         for line, message in table.warnings:
             self.warn(line, message)
         keys = _appendix_sections(self.plan, self.appendix, table)
@@ -278,6 +280,8 @@ class TableInterpreter:
             direction = "decrease" if _DECREASE_WORD.search(unicodedata.normalize("NFC", name)) else "increase"
         note_parts = [values.get("note", "")]
         cells = dict(row.years)
+        if 0 in cells:
+            self.undated_target(table, row, cells, note_parts)
         for year, text in row.horizon_years.items():
             if self.plan.start_year and self.plan.end_year and self.plan.start_year <= year <= self.plan.end_year:
                 cells[year] = text
@@ -299,6 +303,9 @@ class TableInterpreter:
             for target in parsed:
                 self.error(row.line, _("Mục tiêu năm {year} “{text}” không phải là số, trong khi đơn vị tính là "
                                        "“{unit}”.").format(year=target.year, text=target.text, unit=unit))
+        if not values.get("lead") and any(c.role == "lead" for c in table.columns):
+            self.warn(row.line, _("Chỉ tiêu {code} không có cơ quan chủ trì (ô trống, không phải ô gộp): hãy bổ sung."
+                                  ).format(code=row.code))
         any_percent = "%" in unit or any("%" in t.text for t in parsed) or "%" in self.unit_hint
         if not unit and any_percent:
             unit = "%"
@@ -312,6 +319,31 @@ class TableInterpreter:
             direction=direction,
             aggregation=aggregation, baseline=baseline, targets=parsed,
             lead=_split_agencies(values.get("lead", "")), coordinating=_split_agencies(values.get("coord", ""))))
+
+    def undated_target(self, table: L.TableLayout, row: L.LogicalRow, cells: dict[int, str],
+                       note_parts: list[str]) -> None:
+        """A single target column with no year: the year of the group row above ("Đến năm 2030"), else the plan's
+        last year; a year past the plan's end goes to the note, as a long-term target does."""
+        text = cells.pop(0)
+        year = row.group_year or self.plan.end_year
+        label = next((c.label for c in table.columns if c.role == "target" and c.year == 0), "")
+        if year is None:
+            if text:
+                note_parts.append(_("Mục tiêu: {text}").format(text=text))
+            return
+        if row.group_year and not self.undated_target_warned:
+            self.warn(row.line, _("Năm của mục tiêu lấy từ dòng nhóm “đến năm {year}” phía trên.").format(year=year))
+            self.undated_target_warned = True
+        elif not row.group_year and not self.undated_target_warned:
+            self.warn(row.line, _("Cột “{label}” không ghi năm: hiểu là mục tiêu năm {year} (năm cuối kế hoạch)."
+                                  ).format(label=label, year=year))
+            self.undated_target_warned = True
+        if self.plan.start_year and self.plan.end_year and not self.plan.start_year <= year <= self.plan.end_year:
+            if text:
+                note_parts.append(_("Mục tiêu đến năm {year}: {text}").format(year=year, text=text))
+                self.horizon_notes.setdefault(year, row.line)
+            return
+        cells[year] = text
 
     def parse_targets(self, row: L.LogicalRow, cells: dict[int, str], direction: str) -> list[ParsedTarget]:
         parsed: list[ParsedTarget] = []
@@ -367,11 +399,25 @@ class TableInterpreter:
                 r"(19|20|21)\d{2}", values.get("deadline", "")):
             self.warn(row.line, _("Thời hạn “{text}” không ghi năm: hiểu là năm {year} của kế hoạch.").format(
                 text=clean_cell(values["deadline"])[:80], year=default_year))
+        start_date, deadline_text, kind = deadline.start, clean_cell(values.get("deadline", "")), str(deadline.kind)
+        if values.get("start"):
+            # Start and due in two columns (a work plan): the start column's first day, the due column's last.
+            begun = parse_deadline(values["start"], default_year=default_year)
+            start_date = begun.start or begun.due or start_date
+            deadline_text = f"{clean_cell(values['start'])} - {deadline_text}".strip(" -")
+            if begun.kind == "none":
+                self.warn(row.line, _("Ngày bắt đầu “{text}” không đọc được: giữ nguyên văn.").format(
+                    text=clean_cell(values["start"])[:80]))
+            if start_date and deadline.due and start_date > deadline.due:
+                start_date = None
+        if not values.get("lead") and any(c.role == "lead" for c in table.columns):
+            self.warn(row.line, _("Nhiệm vụ {code} không có cơ quan chủ trì (ô trống, không phải ô gộp): hãy bổ sung."
+                                  ).format(code=row.code))
         task = ParsedTask(
             **self.base(row, section_key, order), content=content,
             lead=_split_agencies(values.get("lead", "")), coordinating=_split_agencies(values.get("coord", "")),
-            partner=clean_cell(values.get("partner", "")) or None, deadline_kind=str(deadline.kind),
-            deadline_text=clean_cell(values.get("deadline", "")), start_date=deadline.start, due_date=deadline.due,
+            partner=clean_cell(values.get("partner", "")) or None, deadline_kind=kind,
+            deadline_text=deadline_text[:255], start_date=start_date, due_date=deadline.due,
             expected_result=values.get("expected", "") or values.get("result", ""))
         self.plan.tasks.append(task)
         self.mixed_row(task)
