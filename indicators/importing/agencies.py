@@ -102,7 +102,7 @@ class AgencyResolver:
                 continue
             full = expand_abbreviations(name)
             agency = agency_create(province=self.province, name=full[:255], kind=guess_kind(name),
-                                   aliases=[name[:255]] if full != name else [])
+                                   short_name=name[:100] if full != name else "")
             self.directory.add(agency)
             self.created[key] = agency
         return len(self.unknown)
@@ -128,6 +128,8 @@ _CENTRAL = re.compile(
 
 def guess_kind(name: str) -> str:
     folded = fold(expand_abbreviations(name))
+    if folded.startswith("cac ") or " cac " in folded:
+        return Agency.Kind.GROUP
     if _CENTRAL.match(folded) and not folded.startswith("bo chi huy"):
         return Agency.Kind.CENTRAL
     if re.search(r"\b(xa|phuong)\b", folded) and folded.startswith(("ubnd", "uy ban")):

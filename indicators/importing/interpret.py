@@ -134,7 +134,8 @@ def parse_metadata(blocks: list[Block], plan: ParsedPlan) -> None:
                 folded = fold(following)
                 # The title ends where the document goes on: its legal bases, its number, its appendices
                 # (an exported .docx has no blank line or "Căn cứ" between the title and "PHỤ LỤC I").
-                if (folded.startswith(("can cu", "phan ", "phu luc")) or _NUMBER_LINE.match(following)
+                if (folded.startswith(("can cu", "phan ", "phu luc", "dieu ", "bieu ", "danh muc ", "chuong ", "i."))
+                        or _NUMBER_LINE.match(following) or isinstance(following, RawTable)
                         or _HEADING.match(following) or len(following) > 250):
                     break
                 lines.append(following)
@@ -396,7 +397,7 @@ class TableInterpreter:
             self.warn(row.line, _("Thời hạn “{text}” không đọc được: giữ nguyên văn, nhiệm vụ chưa có hạn hoàn thành."
                                   ).format(text=clean_cell(values["deadline"])[:80]))
         elif deadline.kind in ("month", "quarter", "date") and default_year and not re.search(
-                r"(19|20|21)\d{2}", values.get("deadline", "")):
+                r"(19|20|21)\d{2}|^\d{5}$", values.get("deadline", "").strip()):
             self.warn(row.line, _("Thời hạn “{text}” không ghi năm: hiểu là năm {year} của kế hoạch.").format(
                 text=clean_cell(values["deadline"])[:80], year=default_year))
         start_date, deadline_text, kind = deadline.start, clean_cell(values.get("deadline", "")), str(deadline.kind)

@@ -399,7 +399,8 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
         by_role.setdefault(column.role, []).append(column)
     number_col = by_role["number"][0].index if "number" in by_role else None
     cleaned_rows = [_strip(row) for row in table.rows]
-    header_keys = {"|".join(fold(c) for c in cleaned_rows[start + k]) for k in range(header_rows)}
+    # A header repeated at a page break, compared by its distinct labels (a merged label is repeated in its cells).
+    header_keys = {_row_key(cleaned_rows[start + k]) for k in range(header_rows)}
     name_role = {INDICATORS: "name", TASKS: "content", PROJECTS: "project", RESULTS: "objective",
                  COOPERATION: "content"}[kind]
     if kind == RESULTS and "objective" not in by_role:
@@ -425,7 +426,7 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
         if not cells:
             after_break = True
             continue
-        if "|".join(fold(c) for c in cells) in header_keys:
+        if _row_key(cells) in header_keys:
             after_break = True  # a header repeated at a page break
             continue
         distinct = list(dict.fromkeys(c for c in cells if c))
@@ -543,11 +544,15 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
                        unit_hint=unit_hint)
 
 
+def _row_key(cells: list[str]) -> str:
+    return "|".join(dict.fromkeys(fold(c) for c in cells if c))
+
+
 def _fill(row: LogicalRow, cells: list[str], columns: list[Column]) -> None:
     row.values, row.years, row.horizon_years = {}, {}, {}
     for column in columns:
         text = cells[column.index] if column.index < len(cells) else ""
-        if column.role == "target" and column.year:
+        if column.role == "target" and column.year is not None:
             (row.horizon_years if column.horizon else row.years)[column.year] = text
         elif column.role:
             if column.role in row.values and text:

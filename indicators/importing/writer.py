@@ -6,6 +6,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.matching import expand_abbreviations
 from agencies.models import Agency, Province
 from agencies.text import fold
 from indicators.importing.agencies import AgencyResolver, guess_kind
@@ -37,7 +38,7 @@ class PlanWriter:
             self.report.counts["agencies"].add("created", created)
             for name, issue in self.resolver.unknown.values():
                 self.report.rows.append(RowReport("agencies", "", issue.line, issue.where, "created",
-                                                  f"{name} ({Agency.Kind(guess_kind(name)).label})"))
+                                                  f"{expand_abbreviations(name)} ({Agency.Kind(guess_kind(name)).label})"))
         parsed = self.parsed
         plan, action, _changed = plan_upsert(
             province=self.province, code=self.code, title=parsed.title, number=parsed.number,
