@@ -297,6 +297,10 @@ def _section_heading(cells: list[str], columns: list[Column], number_col: int | 
                 return "roman", code, title
             if _LETTER.match(code):
                 return "letter", code, title
+        if (len(others) == 1 and code.isdigit() and len(others[0]) >= 4 and others[0].upper() == others[0]
+                and any(ch.isalpha() for ch in others[0])):
+            # "1 | HẠ TẦNG SỐ" with nothing else on the row: a section numbered in Arabic numerals.
+            return "numbered", code, others[0]
         match = _HEADING_IN_CELL.match(cells[number_col])
         if match and len(filled) == 1:
             code = match.group("code")

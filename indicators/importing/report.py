@@ -87,6 +87,7 @@ class ImportReport:
     warnings: list[Issue] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     plan_kind: str = ""  # "Kế hoạch", "Nghị quyết" … as the document calls itself
+    issuer: str = ""  # the issuing body as printed
     similar_plan: tuple[str, str] | None = None  # (code, title) of an existing plan this upload looks like
 
     @property
@@ -116,6 +117,9 @@ class ImportReport:
         lines = [_("Nhập kế hoạch từ “{source}”").format(source=self.source)]
         if self.plan_code:
             lines.append(_("Kế hoạch: {code} — {title}").format(code=self.plan_code, title=self.plan_title))
+        if self.plan_kind or self.issuer:
+            lines.append(_("Văn bản: {kind}{issuer}").format(
+                kind=self.plan_kind or "?", issuer=f" — {self.issuer}" if self.issuer else ""))
         if self.errors:
             lines.append(_("KHÔNG NHẬP: có {n} lỗi; không có gì được ghi vào cơ sở dữ liệu.").format(n=len(self.errors)))
         elif self.dry_run:

@@ -168,6 +168,7 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
     report.errors.extend(parsed.errors)
     report.plan_title = parsed.title
     report.plan_kind = parsed.kind
+    report.issuer = parsed.issuer
     if province is None and parsed.province_name:
         province, note = _find_province(parsed.province_name)
         if note:
