@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from agencies.errors import UserError
 from agencies.text import fold
 from indicators.grammar import clean_cell
 from indicators.importing.tables import RawTable
@@ -32,7 +33,7 @@ _UNIT_ROW = re.compile(r"^\(?\s*(?:đơn vị tính|đvt|đơn vị)\s*:\s*(?P<u
 _NOTE_ROW = re.compile(r"^(?:\*|ghi chú|lưu ý|nguồn|chú thích|ghi chu)", re.IGNORECASE)
 
 
-class LayoutError(ValueError):
+class LayoutError(UserError, ValueError):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.message = message
