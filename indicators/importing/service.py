@@ -148,7 +148,9 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
         report.errors.append(Issue(getattr(exc, "message", str(exc))))
         return report
     if single_table is None:
-        single_table = not _is_whole_document(blocks)
+        # An appendix number given: one table for that appendix, whatever else the file holds, so the plan's
+        # other appendices are never touched.
+        single_table = bool(overrides.appendix_number) or not _is_whole_document(blocks)
     existing_plan = Plan.objects.select_related("province").filter(code=plan_code).first() if plan_code else None
     if single_table and existing_plan is not None:
         overrides = PlanOverrides(
