@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Agency
+from indicators.importing.service import PlanOverrides, plan_import_table
 from indicators.models import Indicator
-from indicators.services import PlanOverrides, plan_import_table
 from plans.models import Plan
 from progress.models import IndicatorProgress
 from progress.services import plan_recompute
