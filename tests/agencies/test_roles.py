@@ -9,7 +9,7 @@ LANDING = {
     "staff": "plans:list",
     "reporter_a": "reports:inbox",
     "head_a": "reports:inbox",
-    "leader": "dashboards:home",
+    "leader": "dashboards:overview",
 }
 
 
@@ -46,7 +46,7 @@ ALLOWED = {
     "staff": {"plans:list", "dashboards:home"},
     "reporter_a": {"reports:inbox"},
     "head_a": {"reports:inbox"},
-    "leader": {"dashboards:home"},
+    "leader": {"plans:list", "dashboards:home"},
     "outsider": set(),
 }
 
