@@ -31,7 +31,7 @@ QUARTERS = (1, 2, 3)
 PACE = (Decimal("1.08"), Decimal("1.0"), Decimal("0.97"), Decimal("0.85"), Decimal("0.6"))
 
 
-AGENCIES = 8
+AGENCIES = 6
 
 
 def r_agency_rank(name: str, reporters: dict, reports) -> int:
@@ -122,7 +122,7 @@ def plan_history_seed(*, plan: Plan) -> int:
     filled = {r.pk for r in reports if IndicatorEntry.objects.filter(report=r).exists()
               or TaskEntry.objects.filter(report=r).exists()}
     reports = [r for r in reports if r.pk in filled]
-    # Eight agencies tell the story; the demo reporters' own agencies always among them.
+    # Six agencies tell the story; the demo reporters' own agencies always among them.
     names = sorted({r.agency.name for r in reports}, key=lambda name: (r_agency_rank(name, reporters, reports), name))
     keep = set(names[:AGENCIES])
     reports = [r for r in reports if r.agency.name in keep]
@@ -144,7 +144,8 @@ def plan_history_seed(*, plan: Plan) -> int:
                         version=None, on_behalf=on_behalf)
             report_submit(report=report, user=author)
             due = report.period.due_on
-            submitted = due - dt.timedelta(days=2 + n % 5) if habit != "late" else due + dt.timedelta(days=4 + n % 9)
+            late = habit == "late" or n % 7 == 3
+            submitted = due + dt.timedelta(days=4 + n % 9) if late else due - dt.timedelta(days=2 + n % 5)
             if quarter == 2 and not returned_done and not on_behalf:
                 # Returned once for a missing figure, corrected and sent again.
                 report_return(report=report, user=staff, reason="Đề nghị bổ sung nguồn số liệu và giải trình.")

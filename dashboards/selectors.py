@@ -20,7 +20,7 @@ from indicators.models import Indicator, Target
 from indicators.rules import Status, TaskStatus
 from plans.models import Plan, Section, Task
 from progress.models import AgencyProgress, IndicatorProgress, PlanProgress, SectionProgress
-from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, local_today
+from reports.models import VIETNAM, AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, local_today
 from reports.selectors import compliance_totals
 
 QUEUED_KEY = "dashboards:recompute-queued:{plan_id}"
@@ -151,16 +151,22 @@ def compliance_state(report) -> str:
 
 
 def _cells(plan: Plan, year: int, today: dt.date) -> tuple[list[ComplianceCell], dict[int, str]]:
-    rows = (AgencyReport.objects.filter(plan=plan, period__year=year).with_compliance(today)
-            .values("agency_id", "agency__name", "period__code", "status", "is_missing", "is_pending", "is_late",
-                    "returned_count"))
+    """Each report of the year with its heatmap state. The on-time rule is `with_compliance`'s (first
+    submission before 00:00 of the due day, Asia/Ho_Chi_Minh), applied here to the few columns it needs: the
+    heatmap must not pay for the entry-count subqueries of every report of a province."""
+    rows = (AgencyReport.objects.filter(plan=plan, period__year=year)
+            .values_list("agency_id", "agency__name", "period__code", "period__due_on", "status",
+                         "first_submitted_at"))
     labels = dict(AgencyReport.Status.choices)
     cells, names = [], {}
-    for row in rows:
-        names[row["agency_id"]] = row["agency__name"]
-        cells.append(ComplianceCell(agency_id=row["agency_id"], period_code=row["period__code"],
-                                    state=compliance_state(row), status_label=str(labels[row["status"]]),
-                                    returned=row["returned_count"] or 0))
+    for agency_id, name, code, due_on, status, first_submitted_at in rows:
+        names[agency_id] = name
+        submitted_on = first_submitted_at.astimezone(VIETNAM).date() if first_submitted_at else None
+        facts = {"status": status, "is_missing": submitted_on is None and due_on <= today,
+                 "is_pending": submitted_on is None and due_on > today,
+                 "is_late": submitted_on is not None and submitted_on >= due_on}
+        cells.append(ComplianceCell(agency_id=agency_id, period_code=code, state=compliance_state(facts),
+                                    status_label=str(labels[status]), returned=0))
     return cells, names
 
 
