@@ -33,14 +33,46 @@ def _layout(**extra) -> dict:
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         "hoverlabel": {"font": {"size": 13}},
         "autosize": True,
+        # Plotly's default template adds kilobytes to each figure and colours of its own: the palette is ours.
+        "template": {"layout": {}},
     }
     layout.update(extra)
     return layout
 
 
-def as_json(figure: go.Figure) -> dict:
+def _trace(kind: str, **props) -> dict:
+    return {"type": kind, **props}
+
+
+class _Figure:
+    """Collects traces and layout as plain dicts; `as_json` hands them to plotly.py in one go.
+
+    plotly.py validates every property as it is set, which costs more than the rest of a page at province
+    scale (a heatmap of 130 agencies); the figures are checked against plotly's schema by the tests
+    (tests/dashboards/test_figures.py) instead, and built here without validation."""
+
+    def __init__(self, *traces: dict) -> None:
+        self.data = list(traces)
+        self.layout: dict = {"shapes": [], "annotations": []}
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+    def add_shape(self, **shape) -> None:
+        self.layout["shapes"].append(shape)
+
+    def add_annotation(self, **annotation) -> None:
+        self.layout["annotations"].append(annotation)
+
+    def update_layout(self, **layout) -> None:
+        self.layout.update(layout)
+
+
+def as_json(figure: _Figure) -> dict:
     """The figure as JSON-ready data (numbers as numbers, no NumPy), config included."""
-    data = json.loads(figure.to_json())
+    layout = {key: value for key, value in figure.layout.items() if value != []}
+    built = go.Figure(data=figure.data, layout=layout, _validate=False)
+    data = json.loads(built.to_json())
     return {"data": data.get("data", []), "layout": data.get("layout", {}), "config": CONFIG}
 
 
@@ -61,12 +93,12 @@ def status_by_section(sections) -> dict:
     labels = [escape(_short(f"PL {s.section.appendix.number} · {s.section}" if s.section.appendix
                             else str(s.section))) for s in sections]
     full = [escape(str(s.section)) for s in sections]
-    figure = go.Figure()
+    figure = _Figure()
     for swatch in palette.INDICATOR.values():
         counts = [s.counts.get(swatch.key, 0) for s in sections]
         if not any(counts):
             continue
-        figure.add_trace(go.Bar(
+        figure.add_trace(_trace("bar",
             y=labels, x=counts, name=str(swatch.label), orientation="h", marker={"color": swatch.color},
             customdata=full,
             hovertemplate="%{customdata}<br>" + escape(str(swatch.label)) + ": %{x}<extra></extra>"))
@@ -106,13 +138,13 @@ def compliance_heatmap(agencies: list[tuple[int, str]], periods, cells) -> dict:
         color = palette.COMPLIANCE[key].color
         scale += [[i / n, color], [(i + 1) / n, color]]
     names = [escape(_short(name, 34)) for _id, name in agencies]
-    figure = go.Figure(go.Heatmap(
+    figure = _Figure(_trace("heatmap",
         z=z, x=columns, y=names, text=text, zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False,
         xgap=2, ygap=2, hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>"))
     # A legend for a discrete heatmap: one invisible marker trace per state.
     for key in COMPLIANCE_ORDER:
         swatch = palette.COMPLIANCE[key]
-        figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=str(swatch.label),
+        figure.add_trace(_trace("scatter", x=[None], y=[None], mode="markers", name=str(swatch.label),
                                     marker={"color": swatch.color, "size": 12, "symbol": "square"},
                                     hoverinfo="skip"))
     figure.update_layout(**_layout(
@@ -124,7 +156,7 @@ def compliance_heatmap(agencies: list[tuple[int, str]], periods, cells) -> dict:
 
 def task_timeline(tasks, today: dt.date) -> dict:
     """Gantt-like: each task from its start to its due date, coloured by its status; today marked."""
-    figure = go.Figure()
+    figure = _Figure()
     dated = [t for t in tasks if t.due_date]
     for swatch in palette.TASK.values():
         mine = [t for t in dated if (t.progress_snapshot.status if getattr(t, "progress_snapshot", None)
@@ -133,7 +165,7 @@ def task_timeline(tasks, today: dt.date) -> dict:
             continue
         starts = [(t.start_date or dt.date(t.due_date.year, 1, 1)) for t in mine]
         ends = [t.due_date + dt.timedelta(days=1) for t in mine]
-        figure.add_trace(go.Bar(
+        figure.add_trace(_trace("bar",
             orientation="h", name=str(swatch.label), marker={"color": swatch.color},
             y=[escape(_short(f"{t.code}. {t.content}", 40)) for t in mine],
             base=[s.isoformat() for s in starts],
@@ -157,12 +189,12 @@ def task_timeline(tasks, today: dt.date) -> dict:
 
 def agency_status_bars(indicator_counts: dict, task_counts: dict) -> dict:
     """An agency's indicators and tasks by status: two stacked horizontal bars."""
-    figure = go.Figure()
+    figure = _Figure()
     rows = [(_("Chỉ tiêu"), indicator_counts, palette.INDICATOR), (_("Nhiệm vụ"), task_counts, palette.TASK)]
     for label, counts, swatches in rows:
         for swatch in swatches.values():
             if counts.get(swatch.key):
-                figure.add_trace(go.Bar(y=[label], x=[counts[swatch.key]], orientation="h", name=str(swatch.label),
+                figure.add_trace(_trace("bar", y=[label], x=[counts[swatch.key]], orientation="h", name=str(swatch.label),
                                         marker={"color": swatch.color},
                                         hovertemplate=escape(str(swatch.label)) + ": %{x}<extra></extra>"))
     figure.update_layout(**_layout(barmode="stack", height=200, yaxis={"automargin": True},
@@ -177,17 +209,17 @@ def indicator_course(*, indicator, targets, snapshots, series, final_year: int) 
     """Baseline, yearly targets (markers), actual per period and per year, and the straight course from the
     baseline to the final target (the path Open SDG's required growth follows, drawn linearly)."""
     unit = indicator.unit or ""
-    figure = go.Figure()
+    figure = _Figure()
     baseline = getattr(indicator, "baseline", None)
     if baseline is not None and baseline.value is not None:
         base_year = baseline.year or indicator.plan.start_year - 1
-        figure.add_trace(go.Scatter(
+        figure.add_trace(_trace("scatter",
             x=[f"{base_year}-12-31"], y=[_num(baseline.value)], mode="markers", name=_("Hiện trạng"),
             marker={"symbol": "diamond", "size": 12, "color": palette.GREY, "line": {"color": "#000", "width": 1}},
             hovertemplate=_("Hiện trạng %(year)s") % {"year": base_year} + ": %{y}" + f" {escape(unit)}<extra></extra>"))
     bounds = [t for t in targets if t.low is not None]
     if bounds:
-        figure.add_trace(go.Scatter(
+        figure.add_trace(_trace("scatter",
             x=[f"{t.year}-12-31" for t in bounds], y=[_num(t.low) for t in bounds], mode="markers",
             name=_("Mục tiêu năm"), marker={"symbol": "line-ew-open", "size": 22, "color": palette.VERMILLION,
                                              "line": {"width": 3}},
@@ -195,20 +227,20 @@ def indicator_course(*, indicator, targets, snapshots, series, final_year: int) 
             hovertemplate=_("Mục tiêu") + " %{x|%Y}: %{customdata}<extra></extra>"))
         final = next((t for t in bounds if t.year == final_year), None)
         if final is not None and baseline is not None and baseline.value is not None:
-            figure.add_trace(go.Scatter(
+            figure.add_trace(_trace("scatter",
                 x=[f"{base_year}-12-31", f"{final_year}-12-31"], y=[_num(baseline.value), _num(final.low)],
                 mode="lines", name=_("Lộ trình đến mục tiêu %(year)s") % {"year": final_year},
                 line={"color": palette.GREY, "dash": "dash"}, hoverinfo="skip"))
     quarters = [p for p in series if p.quarter and p.value is not None]
     if quarters:
-        figure.add_trace(go.Scatter(
+        figure.add_trace(_trace("scatter",
             x=[_quarter_end(p.year, p.quarter) for p in quarters], y=[_num(p.value) for p in quarters],
             mode="markers+lines", name=_("Thực tế theo quý"), line={"color": palette.SKY_BLUE},
             marker={"color": palette.SKY_BLUE, "size": 7}, customdata=[p.label for p in quarters],
             hovertemplate="%{customdata}: %{y}" + f" {escape(unit)}<extra></extra>"))
     yearly = [s for s in snapshots if s.actual is not None]
     if yearly:
-        figure.add_trace(go.Scatter(
+        figure.add_trace(_trace("scatter",
             x=[f"{s.year}-12-31" for s in yearly], y=[_num(s.actual) for s in yearly], mode="markers+lines",
             name=_("Thực tế cả năm"), line={"color": palette.BLUE, "width": 3},
             marker={"size": 10, "color": [palette.swatch(s.status).color for s in yearly],
@@ -239,7 +271,7 @@ def agency_values(rows, unit: str) -> dict:
     hover = "%{customdata[0]}: %{x}" + f" {escape(unit)}"
     if ratio:
         hover += "<br>" + _("Tử số") + " %{customdata[1]} / " + _("mẫu số") + " %{customdata[2]}"
-    figure = go.Figure(go.Bar(y=names, x=[_num(r["value"]) for r in shown], orientation="h",
+    figure = _Figure(_trace("bar", y=names, x=[_num(r["value"]) for r in shown], orientation="h",
                               marker={"color": palette.BLUE}, customdata=custom,
                               hovertemplate=hover + "<extra></extra>"))
     figure.update_layout(**_layout(height=max(160, 28 * len(shown) + 80),
