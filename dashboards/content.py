@@ -214,6 +214,7 @@ def indicator_content(data, *, evidence_url) -> dict:
         empty=_("Chưa có cơ quan nào có số liệu được duyệt trong năm."))
     if len(data.by_agency) > 1:
         charts["theo-co-quan"] = figures.agency_values(data.by_agency, unit)
+    report_url = reverse("reports:report", args=[0]).replace("/0/", "/{}/")  # one reverse, not one per row
     tables["gia-tri"] = DataTable(
         "gia-tri", _("Các giá trị đã duyệt, năm %(year)s") % {"year": year},
         [Column(_("Kỳ")), Column(_("Cơ quan")), Column(_("Giá trị"), NUMBER), Column(_("Tử số"), NUMBER),
@@ -221,7 +222,7 @@ def indicator_content(data, *, evidence_url) -> dict:
          Column(_("Minh chứng"), LINK)],
         [[e.report.period.label, e.report.agency.name, e.value, e.numerator, e.denominator,
           _local_date(e.report.approved_at), Link(_("Báo cáo %(period)s") % {"period": e.report.period.label},
-                                                  reverse("reports:report", args=[e.report.pk])),
+                                                  report_url.format(e.report.pk)),
           [Link(a.original_name, evidence_url(a.pk)) for a in e.report.attachments.all()]]
          for e in data.entries],
         empty=_("Chưa có giá trị nào được duyệt trong năm."))
