@@ -20,6 +20,8 @@ from indicators.numbers import format_number
 SEPARATORS = ",."
 CONFIG = {"displaylogo": False, "responsive": True,
           "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+# d3 formats: "," groups thousands (a dot, by `separators`), "~f" drops trailing zeros: 120.000 · 86,58.
+NUMBER_AXIS = {"tickformat": ",~f", "hoverformat": ",~f"}
 FONT = {"family": 'system-ui, "Segoe UI", Roboto, Arial, sans-serif', "size": 13, "color": "#1d2733"}
 
 
@@ -249,7 +251,7 @@ def indicator_course(*, indicator, targets, snapshots, series, final_year: int) 
             hovertemplate=_("Năm") + " %{customdata[0]}: %{y}" + f" {escape(unit)}" + "<br>%{customdata[1]}<extra></extra>"))
     figure.update_layout(**_layout(
         height=360, xaxis={"type": "date", "tickformat": "%Y", "dtick": "M12", "hoverformat": "%d/%m/%Y"},
-        yaxis={"title": {"text": escape(unit)}, "rangemode": "tozero", "automargin": True},
+        yaxis={"title": {"text": escape(unit)}, "rangemode": "tozero", "automargin": True, **NUMBER_AXIS},
         legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0}))
     return as_json(figure)
 
@@ -276,7 +278,7 @@ def agency_values(rows, unit: str) -> dict:
                               hovertemplate=hover + "<extra></extra>"))
     figure.update_layout(**_layout(height=max(160, 28 * len(shown) + 80),
                                    yaxis={"autorange": "reversed", "automargin": True},
-                                   xaxis={"title": {"text": escape(unit)}, "rangemode": "tozero"}))
+                                   xaxis={"title": {"text": escape(unit)}, "rangemode": "tozero", **NUMBER_AXIS}))
     return as_json(figure)
 
 
