@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-import plotly.graph_objects as go
+import plotly.io as pio
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -47,7 +47,7 @@ def _trace(kind: str, **props) -> dict:
 
 
 class _Figure:
-    """Collects traces and layout as plain dicts; `as_json` hands them to plotly.py in one go.
+    """Collects traces and layout as plain dicts; `as_json` serialises them with plotly.py's JSON encoder.
 
     plotly.py validates every property as it is set, which costs more than the rest of a page at province
     scale (a heatmap of 130 agencies); the figures are checked against plotly's schema by the tests
@@ -73,9 +73,8 @@ class _Figure:
 def as_json(figure: _Figure) -> dict:
     """The figure as JSON-ready data (numbers as numbers, no NumPy), config included."""
     layout = {key: value for key, value in figure.layout.items() if value != []}
-    built = go.Figure(data=figure.data, layout=layout, _validate=False)
-    data = json.loads(built.to_json())
-    return {"data": data.get("data", []), "layout": data.get("layout", {}), "config": CONFIG}
+    data = json.loads(pio.json.to_json_plotly({"data": figure.data, "layout": layout}))
+    return {"data": data["data"], "layout": data["layout"], "config": CONFIG}
 
 
 def _num(value) -> float | None:

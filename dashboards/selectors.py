@@ -116,6 +116,7 @@ class ComplianceCell:
     state: str
     status_label: str
     returned: int
+    on_time: bool = False
 
 
 @dataclass
@@ -166,8 +167,25 @@ def _cells(plan: Plan, year: int, today: dt.date) -> tuple[list[ComplianceCell],
                  "is_pending": submitted_on is None and due_on > today,
                  "is_late": submitted_on is not None and submitted_on >= due_on}
         cells.append(ComplianceCell(agency_id=agency_id, period_code=code, state=compliance_state(facts),
-                                    status_label=str(labels[status]), returned=0))
+                                    status_label=str(labels[status]), returned=0,
+                                    on_time=submitted_on is not None and submitted_on < due_on))
     return cells, names
+
+
+def _latest_compliance(cells: list[ComplianceCell], period: ReportingPeriod | None, plan: Plan,
+                       today: dt.date) -> dict:
+    """Reports expected and on time for the latest period due: from the heatmap's cells when that period is in
+    the year shown (no query), else from the database."""
+    if period is None:
+        return {}
+    if period.year != cells_year(cells, period):
+        return compliance_totals(plan=plan, period=period, today=today)
+    mine = [c for c in cells if c.period_code == period.code]
+    return {"expected": len(mine), "on_time": sum(1 for c in mine if c.on_time)}
+
+
+def cells_year(cells: list[ComplianceCell], period: ReportingPeriod) -> int | None:
+    return period.year if any(c.period_code == period.code for c in cells) else None
 
 
 ATTENTION_IN_YEAR = (Status.OFF_TRACK, Status.AT_RISK, Status.STALE)
@@ -210,7 +228,7 @@ def overview(*, plan: Plan, year: int, section_id: int | None = None, agency_id:
     due = [p for p in periods if p.due_on <= today] or list(
         ReportingPeriod.objects.filter(plan=plan, due_on__lte=today).order_by("-due_on")[:1])
     latest = max(due, key=lambda p: p.due_on) if due else None
-    latest_compliance = compliance_totals(plan=plan, period=latest, today=today) if latest else {}
+    latest_compliance = _latest_compliance(cells, latest, plan, today)
     section_choices = list(Section.objects.filter(plan=plan, parent__isnull=True)
                            .select_related("appendix").order_by("appendix__order", "order"))
     agency_choices = list(Agency.objects.filter(led_tasks__plan=plan).distinct().order_by("name"))
