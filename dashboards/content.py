@@ -185,7 +185,7 @@ def indicator_content(data, *, evidence_url) -> dict:
                                                    final_year=indicator.plan.end_year)
     snapshots = {s.year: s for s in data.snapshots}
     targets = {t.year: t for t in data.targets}
-    baseline = getattr(indicator, "baseline", None)
+    baseline = _baseline(indicator)
     rows = []
     if baseline is not None:
         rows.append([_("Hiện trạng %(year)s") % {"year": baseline.year} if baseline.year else _("Hiện trạng"),
@@ -311,9 +311,11 @@ def plan_content(plan, data, year: int) -> dict:
 
 
 def _baseline(indicator):
+    from indicators.models import Baseline
+
     try:
         return indicator.baseline
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist: no baseline row
+    except Baseline.DoesNotExist:
         return None
 
 

@@ -14,9 +14,8 @@ def _figures(body: str) -> list[str]:
 
 
 def test_every_figure_passes_plotly_validation(client, world, leader, agency_a):
-    import json
-
     import datetime as dt
+    import json
 
     task = world.tasks["II.1"]
     task.start_date, task.due_date = dt.date(2026, 1, 1), dt.date(2026, 6, 30)

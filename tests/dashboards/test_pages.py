@@ -240,3 +240,11 @@ def test_public_page_is_off_by_default_and_shows_only_public_figures(client, wor
     assert "≥ 90%" in body and "60" in body and "Đúng tiến độ" in body
     for hidden in ("99", "ghi chú nội bộ", "Sở Y tế", "UBND phường Cao Lãnh", "/bao-cao/", "Tính lại"):
         assert hidden not in body, hidden
+
+
+def test_the_404_page_is_vietnamese(client, world, leader, settings):
+    settings.DEBUG = False
+    client.force_login(leader)
+    response = client.get("/tong-quan/chi-tieu/999999/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
