@@ -64,11 +64,11 @@ def _cards(data) -> list[dict]:
     keys = ([Status.ACHIEVED, Status.NOT_ACHIEVED, Status.NO_DATA] if data.year_over
             else [Status.ACHIEVED, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA])
     for key in keys:
-        cards.append({"key": key, "label": STATUS_LABELS[key], "value": counts.get(key, 0),
+        cards.append({"key": key, "label": STATUS_LABELS[key], "value": counts.get(key, 0) if data.rollup else None,
                       "unit": _("chỉ tiêu"),
                       "href": f"{base}?{urlencode({'year': data.year, 'trang_thai': key})}#chi-tieu"})
     for key in (TaskStatus.COMPLETED, TaskStatus.OVERDUE):
-        cards.append({"key": key, "label": palette.TASK[key].label, "value": tasks.get(key, 0),
+        cards.append({"key": key, "label": palette.TASK[key].label, "value": tasks.get(key, 0) if data.rollup else None,
                       "unit": _("nhiệm vụ"), "href": f"#{'tre-han' if key == TaskStatus.OVERDUE else 'tien-do-nv'}"})
     c = data.latest_compliance
     if data.latest_period is not None:

@@ -29,10 +29,10 @@ def _layout(**extra) -> dict:
     layout = {
         "separators": SEPARATORS,
         "font": FONT,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         "hoverlabel": {"font": {"size": 13}},
         "autosize": True,
         # Plotly's default template adds kilobytes to each figure and colours of its own: the palette is ours.
