@@ -198,8 +198,10 @@ def agency_status_bars(indicator_counts: dict, task_counts: dict) -> dict:
                 figure.add_trace(_trace("bar", y=[label], x=[counts[swatch.key]], orientation="h", name=str(swatch.label),
                                         marker={"color": swatch.color},
                                         hovertemplate=escape(str(swatch.label)) + ": %{x}<extra></extra>"))
-    figure.update_layout(**_layout(barmode="stack", height=200, yaxis={"automargin": True},
-                                   xaxis={"rangemode": "tozero", "title": {"text": _("Số mục")}}))
+    most = max(sum(indicator_counts.values()), sum(task_counts.values()), 1)
+    figure.update_layout(**_layout(barmode="stack", height=220, yaxis={"automargin": True},
+                                   xaxis={"rangemode": "tozero", "title": {"text": _("Số mục")},
+                                          "dtick": 1 if most <= 12 else None}))
     return as_json(figure)
 
 

@@ -16,6 +16,7 @@ BLUISH_GREEN = "#009E73"
 BLUE = "#0072B2"
 SKY_BLUE = "#56B4E9"
 ORANGE = "#E69F00"
+YELLOW = "#F0E442"
 VERMILLION = "#D55E00"
 REDDISH_PURPLE = "#CC79A7"
 GREY = "#BBBBBB"
@@ -49,7 +50,7 @@ INDICATOR = {s.key: s for s in (
 
 TASK = {s.key: s for s in (
     _swatch(TaskStatus.COMPLETED, TASK_STATUS_LABELS[TaskStatus.COMPLETED], BLUISH_GREEN),
-    _swatch(TaskStatus.ONGOING, TASK_STATUS_LABELS[TaskStatus.ONGOING], BLUE),
+    _swatch(TaskStatus.ONGOING, TASK_STATUS_LABELS[TaskStatus.ONGOING], YELLOW),
     _swatch(TaskStatus.IN_PROGRESS, TASK_STATUS_LABELS[TaskStatus.IN_PROGRESS], SKY_BLUE),
     _swatch(TaskStatus.AT_RISK, TASK_STATUS_LABELS[TaskStatus.AT_RISK], ORANGE),
     _swatch(TaskStatus.OVERDUE, TASK_STATUS_LABELS[TaskStatus.OVERDUE], VERMILLION),
