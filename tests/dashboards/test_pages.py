@@ -248,3 +248,14 @@ def test_the_404_page_is_vietnamese(client, world, leader, settings):
     response = client.get("/tong-quan/chi-tieu/999999/")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_reporters_inbox_links_their_agency_page(client, world, reporter_a, agency_a):
+    client.force_login(reporter_a)
+    body = client.get(reverse("reports:inbox")).content.decode()
+    assert f'href="{reverse("dashboards:agency", args=[agency_a.pk])}"' in body
+
+
+def test_leader_lands_on_the_overview(client, world, leader):
+    client.force_login(leader)
+    assert client.get("/")["Location"] == reverse("dashboards:overview")
