@@ -18,14 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
-from agencies.roles import PROVINCE_READER_ROLES, Role, access, role_required
+from agencies.roles import AGENCY_ROLES, PROVINCE_READER_ROLES, Role, access, may_import_plans, role_required
 from dashboards import content, selectors
 from dashboards.tables import xlsx_response
 from plans.models import Plan
 from reports.models import local_today
-
-AGENCY_ROLES = (Role.REPORTER, Role.AGENCY_HEAD)
-
 
 def _int(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
@@ -145,7 +142,7 @@ def plan_detail(request, code: str):
         "years": list(plan.years),
         # The year-end results appendix exists for the years that have begun, newest first.
         "result_years": [y for y in reversed(plan.years) if y <= this_year],
-        "may_import": user.is_superuser or (user.is_staff and user.has_perm("plans.add_plan")),
+        "may_import": may_import_plans(user),
         "may_recompute": plan.is_visible_to(user, Role.STAFF),
         "may_download_results": plan.is_visible_to(user, Role.STAFF),
     }, tables=page["tables"], filename=f"{plan.code}-{year}", title_lines=_title_lines(plan, year, data.freshness))

@@ -28,7 +28,7 @@ def plan_file_response(plan: Plan, file_format: str) -> HttpResponse:
 @role_required(Role.STAFF)
 def plan_export(request, code: str, file_format: str):
     """Download the plan's appendices as Excel or Word, or the plan as JSON (the API's body)."""
-    plan = get_object_or_404(Plan.objects.visible_to(request.user, Role.STAFF), code=code)
+    plan = get_object_or_404(Plan.objects.reviewable_by(request.user), code=code)
     if file_format not in PLAN_EXPORTS:
         raise Http404
     return plan_file_response(plan, file_format)
