@@ -24,6 +24,7 @@ from dashboards.tables import xlsx_response
 from plans.models import Plan
 from reports.models import local_today
 
+
 def _int(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
 
