@@ -18,7 +18,7 @@ def remove_column(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0001_initial'),
+        ('plans', '0002_item_archived_at'),
     ]
 
     # On SQLite a NOT NULL column makes Django rebuild plans_plan, which the target-year triggers of
