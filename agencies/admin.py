@@ -8,6 +8,8 @@ user, so staff of another province can neither see nor pick this province's rows
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +59,37 @@ class ProvinceScopedChoices:
         return field
 
 
-class ProvinceScopedAdmin(ProvinceScopedChoices, admin.ModelAdmin):
+def _plain_year(model, name: str):
+    """A list column for a year field shown as written ("2026"): the admin would group it as a number ("2.026")."""
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def shown(obj):
+        value = getattr(obj, name)
+        return "" if value is None else str(value)
+
+    shown.__name__ = name
+    return shown
+
+
+def is_year_field(model, name) -> bool:
+    if not isinstance(name, str) or not (name == "year" or name.endswith("_year")):
+        return False
+    try:
+        return isinstance(model._meta.get_field(name), models.IntegerField)
+    except FieldDoesNotExist:
+        return False
+
+
+class PlainYearsAdmin(admin.ModelAdmin):
+    """Years in list columns and read-only fields never carry a thousands separator."""
+
+    def get_list_display(self, request):
+        return [_plain_year(self.model, name) if is_year_field(self.model, name) else name
+                for name in super().get_list_display(request)]
+
+
+class ProvinceScopedAdmin(ProvinceScopedChoices, PlainYearsAdmin):
     """Staff see and choose only their province's rows."""
 
     list_per_page = 50

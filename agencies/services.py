@@ -23,10 +23,14 @@ Role = Membership.Role
 
 # The Django group that lets Sở KH&CN staff into the admin; permissions by app and action.
 STAFF_GROUP_NAME = "Sở KH&CN"
+DEMO_EMAIL_DOMAIN = "dongthap.example"
 STAFF_PERMISSIONS = {
     "agencies": {"agency": "view add change", "membership": "view add change delete", "province": "view"},
     "plans": {m: "view add change delete" for m in ("plan", "appendix", "section", "task", "project", "result")},
     "indicators": {m: "view add change delete" for m in ("indicator", "baseline", "target")},
+    # The reporting switches (head confirmation, complete reports) and deadlines of their province and plans.
+    "reports": {"reportingpolicy": "view add change", "planreportingpolicy": "view add change delete",
+                "deadlinechange": "view"},
 }
 
 
@@ -339,15 +343,18 @@ def demo_user_ensure(*, province: Province, username: str, full_name: str, agenc
 
     `agency` None makes a superuser.
     """
+    # A reserved domain (RFC 2606 style): the console e-mail backend shows the demo's reminders, nothing leaves.
+    email = f"{username}@{DEMO_EMAIL_DOMAIN}"
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
+            User.objects.filter(username=username, email="").update(email=email)
             return False
         if agency is None:
-            User.objects.create_superuser(username=username, password=password, email="",
+            User.objects.create_superuser(username=username, password=password, email=email,
                                           first_name=full_name)
             return True
         found = AgencyDirectory(province).match(agency)
         if found is None:
             raise ValidationError(_("Không tìm thấy cơ quan “%(name)s” cho tài khoản demo.") % {"name": agency})
-        user_create(username=username, agency=found, role=role, full_name=full_name, password=password)
+        user_create(username=username, agency=found, role=role, email=email, full_name=full_name, password=password)
         return True

@@ -7,3 +7,25 @@ class ConfigConfig(AppConfig):
 
     name = "config"
     verbose_name = _("Cấu hình")
+
+    def ready(self) -> None:
+        _vietnamese_token_admin()
+
+
+def _vietnamese_token_admin() -> None:
+    """DRF's token app has no Vietnamese: its admin section read "AUTH TOKEN / Tokens". Named here, once
+    (if the app is replaced by expiring tokens, the names move with it)."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    if not apps.is_installed("rest_framework.authtoken"):
+        return
+    apps.get_app_config("authtoken").verbose_name = _("Khóa truy cập API")
+    for model in apps.get_app_config("authtoken").get_models():
+        model._meta.verbose_name = _("khóa truy cập API")
+        model._meta.verbose_name_plural = _("khóa truy cập API")
+        for field, label in (("key", _("khóa")), ("user", _("người dùng")), ("created", _("tạo lúc"))):
+            try:
+                model._meta.get_field(field).verbose_name = label
+            except FieldDoesNotExist:  # a field the installed version does not have
+                continue

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from agencies import views as agency_views
+from config.favicon import favicon
 
 admin.site.site_header = _("Chỉ tiêu – Quản trị")
 admin.site.site_title = _("Chỉ tiêu")
@@ -11,6 +12,7 @@ admin.site.index_title = _("Quản trị hệ thống")
 
 urlpatterns = [
     path("", agency_views.home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("chua-phan-quyen/", agency_views.no_role, name="no_role"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from agencies.admin import ProvinceScopedAdmin, ProvinceScopedInline
 from indicators import admin_import  # noqa: F401 - adds "Nhập từ văn bản" (upload, preview, confirm) to plans
 from indicators.admin_export import IndicatorExportMixin, register_plan_exports
+from indicators.method_services import indicator_aggregation_set
 from indicators.models import Baseline, Indicator, Target
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter  # choices come from the (province-scoped) changelist rows
@@ -97,8 +98,9 @@ class BaselineInline(ProvinceScopedInline, admin.StackedInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(IndicatorExportMixin, ProvinceScopedAdmin):
-    list_display = ("code", "name", "unit", "value_type", "plan", "section")
-    list_filter = (("plan", RelatedOnly), ("section", RelatedOnly), ("lead_agencies", RelatedOnly), "value_type")
+    list_display = ("code", "name", "unit", "value_type", "aggregation", "plan", "section")
+    list_filter = (("plan", RelatedOnly), ("section", RelatedOnly), ("lead_agencies", RelatedOnly), "value_type",
+                   "aggregation")
     search_fields = ("code", "name__unaccent")
     autocomplete_fields = ("plan", "section", "task", "lead_agencies", "coordinating_agencies")
     list_select_related = ("plan", "section")
@@ -108,6 +110,16 @@ class IndicatorAdmin(IndicatorExportMixin, ProvinceScopedAdmin):
         (gettext_lazy("Cách tính"), {"fields": ("value_type", "direction", "aggregation", "cumulative")}),
         (gettext_lazy("Phân công"), {"fields": ("lead_agencies", "coordinating_agencies", "task", "note")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        """A changed aggregation goes through its service, which has the indicator's progress recomputed."""
+        if not change or "aggregation" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        wanted, obj.aggregation = obj.aggregation, form.initial["aggregation"]
+        super().save_model(request, obj, form, change)
+        indicator_aggregation_set(indicator=obj, aggregation=wanted)
+        self.message_user(request, _("Đã đổi cách tổng hợp thành “%(label)s”; tiến độ của chỉ tiêu đang được tính "
+                                     "lại.") % {"label": obj.get_aggregation_display()})
 
 
 register_plan_exports()  # appendix actions on plans, the list export on tasks

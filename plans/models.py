@@ -91,6 +91,13 @@ class Plan(models.Model):
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
 
+    @property
+    def period_label(self) -> str:
+        """"năm 2026" for a one-year plan, "2026 – 2030" otherwise (years never grouped: not "2.026")."""
+        if self.start_year == self.end_year:
+            return _("năm %(year)s") % {"year": self.start_year}
+        return f"{self.start_year} – {self.end_year}"
+
 
 class Appendix(models.Model):
     class Kind(models.TextChoices):

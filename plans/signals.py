@@ -4,11 +4,16 @@
 or re-import). The reports layer answers by opening the plan's periods and expected reports once the
 transaction commits, so a freshly imported plan shows up in the agencies' inboxes without waiting for
 the nightly job.
+
+`plan_deadlines_stated` (kwargs `plan_id`, `deadlines`: Plan field → value): an import read reporting
+deadlines in the plan's body ("báo cáo … trước ngày 15/12 hằng năm"). The reports layer sets them through
+its deadline service, which moves the periods not yet due and records the change.
 """
 
 from django.dispatch import Signal
 
 plan_content_changed = Signal()
+plan_deadlines_stated = Signal()
 
 # `item_history` (kwargs `ids`; sender Task or Indicator): before an import deletes items it no longer lists, it
 # asks the layers above which of them have reported data. Each receiver returns {item id: [(year or None,

@@ -17,6 +17,11 @@ class ProgressConfig(AppConfig):
         report_approved.connect(_enqueue_recompute, sender=AgencyReport, dispatch_uid="progress.on_report_approved")
         report_reopened.connect(_enqueue_recompute, sender=AgencyReport, dispatch_uid="progress.on_report_reopened")
 
+        from indicators.models import Indicator
+        from indicators.signals import indicator_rules_changed
+
+        indicator_rules_changed.connect(_enqueue_recompute, sender=Indicator, dispatch_uid="progress.on_rules_changed")
+
 
 def _enqueue_recompute(sender, *, report_id=None, indicator_ids=None, **kwargs) -> None:
     """A report's approved values changed: recompute its indicators once the transaction commits."""

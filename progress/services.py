@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.clock import local_today
 from indicators import rules
@@ -158,6 +159,19 @@ def _pick_actual(method: str, figures: YearFigures) -> Decimal | None:
     return figures.sum_value
 
 
+def several_agencies_but_latest(indicator: Indicator, agencies: int) -> str:
+    """The warning when an indicator taken as one agency's latest value has values from several agencies."""
+    if indicator.aggregation != Indicator.Aggregation.LATEST or agencies < 2:
+        return ""
+    return _("Có %(n)s cơ quan báo cáo chỉ tiêu này nhưng cách tổng hợp là “Mới nhất”: chỉ lấy số mới nhất của một "
+             "cơ quan, không cộng hay tính tỷ lệ chung; cán bộ nên xem lại cách tổng hợp.") % {"n": agencies}
+
+
+def _explained(explanation: str, indicator: Indicator, figures: YearFigures | None) -> str:
+    warning = several_agencies_but_latest(indicator, figures.agencies) if figures else ""
+    return " ".join(part for part in (explanation, warning) if part)
+
+
 def _target_rule(target: Target | None) -> rules.TargetRule | None:
     if target is None:
         return None
@@ -209,7 +223,8 @@ def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year
                 numerator_sum=figures.sum_numerator if figures else None,
                 denominator_sum=figures.sum_denominator if figures else None,
                 reporting_agencies=figures.agencies if figures else 0, expected=result.expected,
-                status=result.status, explanation=result.explanation, percent_of_target=result.percent_of_target,
+                status=result.status, explanation=_explained(result.explanation, indicator, figures),
+                percent_of_target=result.percent_of_target,
                 trajectory=course.trajectory if course else "",
                 trajectory_explanation=course.explanation if course else "",
                 last_value_at=figures.last_value_on if figures else None,

@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from agencies.admin import limit_to_province
+from agencies.admin import ProvinceScopedAdmin, limit_to_province
 from agencies.roles import is_admin_staff
 from indicators.numbers import format_number, format_value
 from plans.models import Plan
@@ -35,7 +35,9 @@ from reports.bulk_values import values_import
 from reports.models import (
     AgencyReport,
     Attachment,
+    DeadlineChange,
     IndicatorEntry,
+    PlanReportingPolicy,
     ReminderLog,
     ReportEvent,
     ReportingPeriod,
@@ -460,9 +462,93 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
                                     + f"?period__code={period.code}&plan__id__exact={period.plan_id}")
 
 
+def _deadlines_through_service(obj, form, fields) -> dict | None:
+    """The deadline fields the form changed, put back on `obj` as they were (the service writes them)."""
+    changed = {name: getattr(obj, name) for name in fields if name in form.changed_data}
+    for name in changed:
+        setattr(obj, name, form.initial[name])
+    return changed or None
+
+
 @admin.register(ReportingPolicy)
-class ReportingPolicyAdmin(admin.ModelAdmin):
-    list_display = ["province", "require_head_confirmation"]
+class ReportingPolicyAdmin(ProvinceScopedAdmin):
+    """The province's reporting switches and deadlines. A deadline change goes through
+    `province_deadlines_set`: periods not yet due move, and the change is recorded."""
+
+    list_display = ["province", "require_head_confirmation", "require_complete", "quarterly_due_day",
+                    "annual_due_day", "annual_due_month"]
+    fields = ["province", "require_head_confirmation", "require_complete", "quarterly_due_day", "annual_due_day",
+              "annual_due_month"]
+
+    def save_model(self, request, obj, form, change):
+        deadlines = _deadlines_through_service(obj, form, ReportingPolicy.DEADLINE_FIELDS) if change else None
+        super().save_model(request, obj, form, change)
+        if deadlines:
+            services.province_deadlines_set(province=obj.province, user=request.user, **deadlines)
+            self.message_user(request, _("Đã đổi hạn báo cáo của tỉnh: các kỳ chưa đến hạn của những kế hoạch theo "
+                                         "hạn của tỉnh đã được dời theo."), messages.SUCCESS)
+
+
+@admin.register(PlanReportingPolicy)
+class PlanReportingPolicyAdmin(ProvinceScopedAdmin):
+    list_display = ["plan", "require_head_confirmation", "require_complete"]
+    autocomplete_fields = ["plan"]
+    list_select_related = ["plan"]
+
+
+class PlanReportingAdminMixin:
+    """The plan admin: a deadline change goes through `plan_deadlines_set` (periods not yet due move,
+    recorded) instead of a bare save. (The plan's reporting switches have their own admin page, so the plan
+    form stays as the layers below define it.)"""
+
+    def save_model(self, request, obj, form, change):
+        deadlines = _deadlines_through_service(obj, form, services.DEADLINE_FIELDS) if change else None
+        super().save_model(request, obj, form, change)
+        if deadlines:
+            try:
+                services.plan_deadlines_set(plan=obj, user=request.user, reason=_("trang quản trị"), **deadlines)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("Đã đổi hạn báo cáo: các kỳ chưa đến hạn đã được dời theo; các kỳ đã "
+                                             "đến hạn giữ nguyên."), messages.SUCCESS)
+
+
+def _register_plan_reporting_admin() -> None:
+    """Extend whichever Plan admin the layers below registered (import, export actions), as they do."""
+    from indicators import admin as _indicators_admin  # noqa: F401 - registers its Plan admin first
+
+    registered = type(admin.site._registry[Plan])
+    if issubclass(registered, PlanReportingAdminMixin):
+        return
+    admin.site.unregister(Plan)
+    admin.site.register(Plan, type("PlanReportingAdmin", (PlanReportingAdminMixin, registered), {}))
+
+
+_register_plan_reporting_admin()
+
+
+@admin.register(DeadlineChange)
+class DeadlineChangeAdmin(ProvinceScopedAdmin):
+    list_display = ["at", "province", "plan", "changed_by", "what", "periods_moved", "reason"]
+    list_select_related = ["province", "plan", "changed_by"]
+
+    @admin.display(description=_("thay đổi"))
+    def what(self, change: DeadlineChange) -> str:
+        def shown(values: dict) -> str:
+            return _("quý: trước ngày %(q)s tháng cuối quý; năm: trước ngày %(d)02d/%(m)02d") % {
+                "q": values.get("quarterly_due_day"), "d": values.get("annual_due_day") or 0,
+                "m": values.get("annual_due_month") or 0}
+        return f"{shown(change.before)} → {shown(change.after)}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReportEvent)

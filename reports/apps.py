@@ -8,10 +8,11 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from plans.models import Plan
-        from plans.signals import item_history, plan_content_changed
+        from plans.signals import item_history, plan_content_changed, plan_deadlines_stated
         from reports.item_history import reported_items
 
         plan_content_changed.connect(_enqueue_open_periods, sender=Plan, dispatch_uid="reports.on_plan_changed")
+        plan_deadlines_stated.connect(_set_stated_deadlines, sender=Plan, dispatch_uid="reports.on_plan_deadlines")
         item_history.connect(reported_items, dispatch_uid="reports.item_history")
 
 
@@ -22,3 +23,13 @@ def _enqueue_open_periods(sender, *, plan_id: int, **kwargs) -> None:
     from reports.tasks import open_periods
 
     transaction.on_commit(lambda: open_periods.delay(plan_id))
+
+
+def _set_stated_deadlines(sender, *, plan_id: int, deadlines: dict, **kwargs) -> None:
+    """An import read the plan's reporting deadlines in its body: set them (in the import's transaction)."""
+    from django.utils.translation import gettext as _
+
+    from plans.models import Plan
+    from reports.services import plan_deadlines_set
+
+    plan_deadlines_set(plan=Plan.objects.get(pk=plan_id), **deadlines, reason=_("đọc từ văn bản kế hoạch khi nhập"))

@@ -24,8 +24,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from agencies.errors import UserError
 from agencies.text import fold
+from indicators.exporting.xlsx_writer import DATE_FORMAT, excel_number_format
 from indicators.numbers import format_number, format_value
-from reports.forms import NARRATIVE_LABELS, indicator_input_kind
+from reports.forms import NARRATIVE_LABELS, indicator_input_kind, ratio_labels
 from reports.models import AgencyReport, IndicatorEntry, TaskEntry
 from reports.validation import validate_report_data
 
@@ -174,11 +175,13 @@ def report_workbook(report: AgencyReport, page: dict, *, prefill: bool = True) -
         previous_text = ""
         if previous is not None:
             previous_text = (previous.get_milestone_state_display() if kind == "milestone"
-                             else format_number(previous.value))
+                             else _cell_value(previous.value))
         values = {
             "id": entry.pk, "code": indicator.code, "name": indicator.name, "unit": indicator.unit,
             "target": page["targets"].get(entry.indicator_id, ""), "previous": previous_text,
-            "how": str(HOW_TO_ENTER[kind]),
+            "how": (_("Tử số: %(numerator)s; mẫu số: %(denominator)s") % dict(
+                zip(("numerator", "denominator"), ratio_labels(indicator), strict=True)) if kind == "ratio"
+                else str(HOW_TO_ENTER[kind])),
             "value": _cell_value(source.value) if kind == "value" else None,
             "numerator": _cell_value(source.numerator) if kind == "ratio" else None,
             "denominator": _cell_value(source.denominator) if kind == "ratio" else None,
@@ -193,9 +196,9 @@ def report_workbook(report: AgencyReport, page: dict, *, prefill: bool = True) -
                 cell.protection = UNLOCKED
                 cell.fill = INPUT_FILL
             if key == "as_of":
-                cell.number_format = "DD/MM/YYYY"
-            if key in ("value", "numerator", "denominator"):
-                cell.number_format = "#,##0.######"
+                cell.number_format = DATE_FORMAT
+            if key in ("value", "numerator", "denominator", "previous") and not isinstance(cell.value, str):
+                cell.number_format = excel_number_format(cell.value) if cell.value is not None else "General"
         if kind == "milestone":
             milestone_list.add(sheet.cell(row=row, column=_column_index(INDICATOR_COLUMNS, "milestone_state")))
 

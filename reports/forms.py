@@ -5,6 +5,7 @@ shape) and puts each validation message back beside its field. It does not valid
 the rules live once, in `reports.validation`, for the form, the API, the Excel upload and the admin.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django import forms
@@ -29,6 +30,32 @@ def indicator_input_kind(indicator: Indicator) -> str:
     if indicator.aggregation == Indicator.Aggregation.RATIO:
         return "ratio"
     return "value"
+
+
+_RATIO_PREFIX = re.compile(r"^\s*(?:tỷ lệ|tỉ lệ)\s+", re.IGNORECASE)
+# Where the counted thing's description turns into the condition that makes the numerator:
+# "hồ sơ | được giải quyết trực tuyến", "người dân | có tài khoản".
+_CONDITION = re.compile(r"\s(?:được|có|đã|đạt|sử dụng|tham gia|thực hiện|ứng dụng|dùng|làm chủ|trên địa bàn)\s",
+                        re.IGNORECASE)
+
+
+def ratio_labels(indicator: Indicator) -> tuple[str, str]:
+    """What a ratio indicator's numerator and denominator count, from its name where it can be read:
+    "Tỷ lệ hồ sơ được giải quyết trực tuyến" → ("Số hồ sơ được giải quyết trực tuyến", "Tổng số hồ sơ")."""
+    name = " ".join((indicator.name or "").split()).rstrip(".")
+    match = _RATIO_PREFIX.match(name)
+    if not match:
+        return str(_("Tử số")), str(_("Mẫu số"))
+    rest = name[match.end():]
+    condition = _CONDITION.search(rest)
+    counted = rest[:condition.start()] if condition else rest
+    numerator = _("Số %(what)s") % {"what": rest}
+    denominator = _("Tổng số %(what)s") % {"what": counted}
+    return _shorten(numerator), _shorten(denominator)
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip(" ,;") + "…"
 
 
 INDICATOR_FIELDS_BY_KIND = {
@@ -86,7 +113,7 @@ class ReportDataForm:
         self.indicator_rows = [self._indicator_row(entry, targets, previous["indicators"])
                                for entry in indicator_entries]
         self.task_rows = [self._task_row(entry, previous["tasks"]) for entry in task_entries]
-        self.narrative = {name: (data.get(name, "") if data is not None else getattr(report, name))
+        self.narrative = {name: (data.get(name, getattr(report, name)) if data is not None else getattr(report, name))
                           for name in AgencyReport.NARRATIVE_FIELDS}
 
     # Building the rows ------------------------------------------------------------------------------
@@ -95,7 +122,8 @@ class ReportDataForm:
         row = EntryRow(entry=entry, prefix=f"i{entry.pk}", kind=kind, fields=INDICATOR_FIELDS_BY_KIND[kind],
                        previous=previous.get(entry.indicator_id), target_text=targets.get(entry.indicator_id, ""))
         if self.data is not None:
-            row.values = {name: self.data.get(row.name(name), "") for name in row.fields}
+            # A field the POST does not carry keeps its stored value: a save changes only what it sends.
+            row.values = {name: self.data.get(row.name(name), format_value(getattr(entry, name))) for name in row.fields}
             return row
         row.values = {name: format_value(getattr(entry, name)) for name in row.fields}
         # An entry nobody has touched starts from the previous period's figures (not its note).
@@ -110,7 +138,8 @@ class ReportDataForm:
         row = EntryRow(entry=entry, prefix=f"t{entry.pk}", kind="task", fields=TASK_FIELDS,
                        previous=previous.get(entry.task_id))
         if self.data is not None:
-            row.values = {name: self.data.get(row.name(name), "") for name in row.fields}
+            row.values = {name: self.data.get(row.name(name), format_value(getattr(entry, TASK_MODEL_FIELD.get(name, name))))
+                          for name in row.fields}
             return row
         row.values = {name: format_value(getattr(entry, TASK_MODEL_FIELD.get(name, name))) for name in row.fields}
         if self.prefill and not entry.is_filled and row.previous is not None and row.previous.is_filled:

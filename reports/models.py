@@ -109,13 +109,69 @@ class ReportingPolicy(models.Model):
     require_head_confirmation = models.BooleanField(
         _("lãnh đạo đơn vị xác nhận trước khi gửi"), default=False,
         help_text=_("Bật: báo cáo do người báo cáo gửi phải được lãnh đạo đơn vị xác nhận mới đến Sở KH&CN."))
+    require_complete = models.BooleanField(
+        _("phải nhập đủ mọi mục trước khi gửi"), default=False,
+        help_text=_("Bật: báo cáo còn chỉ tiêu hoặc nhiệm vụ được giao chưa nhập thì không gửi được."))
+    # The province's deadlines: the plans that follow them (not their own, like "trước ngày 15/12") move with them.
+    quarterly_due_day = models.PositiveSmallIntegerField(
+        _("hạn báo cáo quý (ngày của tháng cuối quý)"), default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(28)])
+    annual_due_month = models.PositiveSmallIntegerField(
+        _("hạn báo cáo năm (tháng)"), default=12, validators=[MinValueValidator(1), MaxValueValidator(12)])
+    annual_due_day = models.PositiveSmallIntegerField(
+        _("hạn báo cáo năm (ngày)"), default=1, validators=[MinValueValidator(1), MaxValueValidator(28)])
+
+    DEADLINE_FIELDS = ("quarterly_due_day", "annual_due_month", "annual_due_day")
 
     class Meta:
-        verbose_name = _("quy định báo cáo")
-        verbose_name_plural = _("quy định báo cáo")
+        verbose_name = _("quy định báo cáo của tỉnh")
+        verbose_name_plural = _("quy định báo cáo của tỉnh")
 
     def __str__(self) -> str:
         return str(self.province)
+
+
+class PlanReportingPolicy(models.Model):
+    """A plan's own answer to the province's reporting settings; empty means "as the province"."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="reporting_policy",
+                                verbose_name=_("kế hoạch"))
+    require_head_confirmation = models.BooleanField(
+        _("lãnh đạo đơn vị xác nhận trước khi gửi"), null=True, blank=True,
+        help_text=_("Để trống: theo quy định của tỉnh."))
+    require_complete = models.BooleanField(
+        _("phải nhập đủ mọi mục trước khi gửi"), null=True, blank=True,
+        help_text=_("Để trống: theo quy định của tỉnh."))
+
+    class Meta:
+        verbose_name = _("quy định báo cáo của kế hoạch")
+        verbose_name_plural = _("quy định báo cáo của kế hoạch")
+
+    def __str__(self) -> str:
+        return str(self.plan)
+
+
+class DeadlineChange(models.Model):
+    """The record of a change of reporting deadlines: who, when, from what to what, how many periods moved."""
+
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+", verbose_name=_("tỉnh"))
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="deadline_changes",
+                             verbose_name=_("kế hoạch"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("người thay đổi"))
+    at = models.DateTimeField(_("lúc"), default=timezone.now)
+    before = models.JSONField(_("trước"), default=dict)
+    after = models.JSONField(_("sau"), default=dict)
+    periods_moved = models.PositiveIntegerField(_("số kỳ dời hạn"), default=0)
+    reason = models.CharField(_("nguồn thay đổi"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi hạn báo cáo")
+        verbose_name_plural = _("thay đổi hạn báo cáo")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan or self.province} – {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
 
 
 def _subquery_count(queryset, field: str = "report") -> Coalesce:

@@ -3,13 +3,20 @@ the review queue. Each is a fixed number of queries whatever the number of rows 
 
 import datetime as dt
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from agencies.clock import local_today
-from agencies.roles import AGENCY_ROLES, user_agencies
-from indicators.models import Target
+from agencies.roles import AGENCY_ROLES, Role, user_agencies
+from indicators.models import Indicator, Target
 from indicators.numbers import format_value
-from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry
+from reports.models import (
+    AgencyReport,
+    Attachment,
+    IndicatorEntry,
+    ReportingPeriod,
+    TaskEntry,
+    indicator_entry_filled_q,
+)
 from reports.selectors import previous_entries, previous_report
 
 Status = AgencyReport.Status
@@ -34,6 +41,16 @@ def inbox_reports(user, today: dt.date | None = None) -> tuple[list[AgencyReport
     return to_send, others
 
 
+def awaiting_head_confirmation(user) -> list[AgencyReport]:
+    """The reports waiting for this agency head's confirmation (the agencies where the user is head),
+    oldest submission first, with entries_filled / entries_assigned."""
+    return list(
+        AgencyReport.objects.filter(agency__in=user_agencies(user, Role.AGENCY_HEAD),
+                                    status=Status.AWAITING_CONFIRMATION)
+        .with_compliance().select_related("agency", "plan", "period", "submitted_by")
+        .order_by("submitted_at", "period__due_on", "agency__name"))
+
+
 def report_for_page(queryset: QuerySet, pk: int) -> AgencyReport:
     return queryset.select_related("agency", "plan", "plan__province", "period").get(pk=pk)
 
@@ -52,6 +69,19 @@ def year_targets(report: AgencyReport, indicator_entries: list[IndicatorEntry]) 
     return {indicator_id: text or f"{op} {low}" for indicator_id, text, op, low in rows}
 
 
+def several_agencies_on_latest(report: AgencyReport, indicator_entries: list[IndicatorEntry]) -> dict[int, int]:
+    """indicator id → how many agencies filled it this period, for the report's indicators aggregated as
+    "latest" that more than one agency reports (the province figure then takes only one of them)."""
+    ids = [entry.indicator_id for entry in indicator_entries
+           if entry.indicator.aggregation == Indicator.Aggregation.LATEST]
+    if not ids:
+        return {}
+    rows = (IndicatorEntry.objects.filter(report__period_id=report.period_id, indicator_id__in=ids)
+            .filter(indicator_entry_filled_q()).order_by().values("indicator_id")
+            .annotate(agencies=Count("report__agency_id", distinct=True)).filter(agencies__gt=1))
+    return {row["indicator_id"]: row["agencies"] for row in rows}
+
+
 def report_page_data(report: AgencyReport) -> dict:
     """Everything the report page shows besides the form's inputs: entries, targets, previous period,
     attachments."""
@@ -60,6 +90,7 @@ def report_page_data(report: AgencyReport) -> dict:
         "indicator_entries": indicator_entries,
         "task_entries": task_entries,
         "targets": year_targets(report, indicator_entries),
+        "several_on_latest": several_agencies_on_latest(report, indicator_entries),
         "previous": previous_entries(report),
         "previous_report": previous_report(report),
         "attachments": list(Attachment.objects.filter(report=report).select_related("uploaded_by")),

@@ -9,11 +9,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 
 from agencies.models import Province
 from agencies.roles import Role, access
-from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPolicy, TaskEntry
+from reports.models import (
+    AgencyReport,
+    Attachment,
+    IndicatorEntry,
+    PlanReportingPolicy,
+    ReportingPolicy,
+    TaskEntry,
+    indicator_entry_filled_q,
+    task_entry_filled_q,
+)
 
 Status = AgencyReport.Status
 
@@ -29,8 +38,36 @@ class ReportPermissions:
     can_reopen: bool = False
 
 
-def head_confirmation_required(province_id: int) -> bool:
-    return ReportingPolicy.objects.filter(province_id=province_id, require_head_confirmation=True).exists()
+def reporting_setting(name: str, *, province_id: int, plan_id: int | None = None) -> bool:
+    """A reporting switch (`require_head_confirmation`, `require_complete`): the plan's own when it sets one,
+    else the province's, else off."""
+    if plan_id is not None:
+        own = PlanReportingPolicy.objects.filter(plan_id=plan_id).values_list(name, flat=True).first()
+        if own is not None:
+            return own
+    return ReportingPolicy.objects.filter(province_id=province_id, **{name: True}).exists()
+
+
+def head_confirmation_required(province_id: int, plan_id: int | None = None) -> bool:
+    return reporting_setting("require_head_confirmation", province_id=province_id, plan_id=plan_id)
+
+
+def complete_submission_required(province_id: int, plan_id: int | None = None) -> bool:
+    return reporting_setting("require_complete", province_id=province_id, plan_id=plan_id)
+
+
+def _as_bool(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def empty_entries(report: AgencyReport) -> dict:
+    """What is still empty in a report: {"empty": n, "assigned": n, "items": [codes of the empty items]}."""
+    indicator_rows = list(IndicatorEntry.objects.filter(report=report).order_by("indicator__order", "indicator__code")
+                          .values_list("indicator__code", _as_bool(indicator_entry_filled_q())))
+    task_rows = list(TaskEntry.objects.filter(report=report).order_by("task__order", "task__code")
+                     .values_list("task__code", _as_bool(task_entry_filled_q())))
+    empty = [code for code, filled in indicator_rows + task_rows if not filled]
+    return {"empty": len(empty), "assigned": len(indicator_rows) + len(task_rows), "items": empty}
 
 
 def report_permissions(user, report: AgencyReport) -> ReportPermissions:

@@ -33,14 +33,22 @@ from plans.models import Plan, Task
 from reports.models import (
     AgencyReport,
     Attachment,
+    DeadlineChange,
     IndicatorEntry,
     ReminderLog,
     ReportEvent,
     ReportingPeriod,
+    ReportingPolicy,
     ReviewDigestLog,
     TaskEntry,
 )
-from reports.selectors import head_confirmation_required, report_permissions, staff_of_province
+from reports.selectors import (
+    complete_submission_required,
+    empty_entries,
+    head_confirmation_required,
+    report_permissions,
+    staff_of_province,
+)
 from reports.signals import report_approved, report_reopened
 from reports.validation import validate_report_data
 
@@ -84,6 +92,17 @@ class ReportVersionConflict(ReportError):
     @property
     def details(self) -> dict:
         return {"current_version": self.current_version}
+
+
+class ReportIncomplete(ReportError):
+    """The plan or province requires every assigned item before submission, and some are empty."""
+
+    def __init__(self, empty: dict) -> None:
+        shown = ", ".join(empty["items"][:20]) + (" …" if len(empty["items"]) > 20 else "")
+        super().__init__(_("Chưa gửi được: còn %(empty)s/%(assigned)s mục chưa nhập (%(items)s). Kế hoạch này yêu cầu "
+                           "nhập đủ mọi chỉ tiêu, nhiệm vụ được giao trước khi gửi.")
+                         % {"empty": empty["empty"], "assigned": empty["assigned"], "items": shown})
+        self.empty = empty
 
 
 class ReportDataInvalid(ReportError, ValidationError):
@@ -145,33 +164,81 @@ def periods_open(*, plan: Plan, today: dt.date | None = None) -> int:
     return len(new_periods)
 
 
+DEADLINE_FIELDS = ("quarterly_due_day", "annual_due_month", "annual_due_day")
+
+
+def _move_periods(plan: Plan, today: dt.date) -> int:
+    """Re-date the plan's periods not yet due to its deadlines; a due day already come stays (compliance
+    was judged by it), and a new due day never falls on or before today."""
+    moved = []
+    for period in ReportingPeriod.objects.select_for_update().filter(plan=plan, due_on__gt=today):
+        due_on = period_calendar(plan=plan, year=period.year, quarter=period.quarter)["due_on"]
+        if due_on != period.due_on and due_on > today:
+            period.due_on = due_on
+            moved.append(period)
+    ReportingPeriod.objects.bulk_update(moved, ["due_on"])
+    return len(moved)
+
+
 def plan_deadlines_set(*, plan: Plan, quarterly_due_day: int | None = None, annual_due_month: int | None = None,
-                       annual_due_day: int | None = None, today: dt.date | None = None) -> Plan:
-    """Give a plan its own reporting deadlines (seed 001: the annual report before 15/12) and move the
-    due day of its periods that are not yet due. A due day already passed stays: compliance was judged by it."""
+                       annual_due_day: int | None = None, user=None, reason: str = "",
+                       today: dt.date | None = None) -> Plan:
+    """Give a plan its own reporting deadlines (seed 001: the annual report before 15/12) and move the due day
+    of its periods (so of their expected reports) not yet due. Recorded as a DeadlineChange. Reminders already
+    sent stay sent and are not sent again (one ReminderLog per report and kind)."""
+    wanted = {"quarterly_due_day": quarterly_due_day, "annual_due_month": annual_due_month,
+              "annual_due_day": annual_due_day}
+    with transaction.atomic():
+        _plan_deadlines_write(plan, wanted, user=user, reason=reason, today=today or local_today())
+    return plan
+
+
+def _plan_deadlines_write(plan: Plan, wanted: dict, *, user, reason: str, today: dt.date) -> int:
+    """Set the deadlines `wanted` names (None: unchanged) and move the periods; returns how many moved."""
+    changed = [name for name, value in wanted.items() if value is not None and getattr(plan, name) != value]
+    if not changed:
+        return 0
+    before = {name: getattr(plan, name) for name in DEADLINE_FIELDS}
+    for name in changed:
+        setattr(plan, name, wanted[name])
+    try:  # days stop at 28, so every month has the day
+        plan.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError:
+        for name, value in before.items():
+            setattr(plan, name, value)
+        raise
+    plan.save(update_fields=[*changed, "updated_at"])
+    moved = _move_periods(plan, today)
+    DeadlineChange.objects.create(province_id=plan.province_id, plan=plan, changed_by=user, before=before,
+                                  after={name: getattr(plan, name) for name in DEADLINE_FIELDS},
+                                  periods_moved=moved, reason=reason[:255])
+    return moved
+
+
+def province_deadlines_set(*, province, quarterly_due_day: int | None = None, annual_due_month: int | None = None,
+                           annual_due_day: int | None = None, user=None, today: dt.date | None = None):
+    """Change the province's reporting deadlines. Every plan of the province that followed them (its deadlines
+    were the province's) follows the new ones, its periods not yet due moved; a plan with deadlines of its
+    own keeps them. Recorded as a DeadlineChange of the province (and one per plan moved)."""
     today = today or local_today()
     wanted = {"quarterly_due_day": quarterly_due_day, "annual_due_month": annual_due_month,
               "annual_due_day": annual_due_day}
-    changed = [name for name, value in wanted.items() if value is not None and getattr(plan, name) != value]
     with transaction.atomic():
+        policy, _created = ReportingPolicy.objects.select_for_update().get_or_create(province=province)
+        before = {name: getattr(policy, name) for name in DEADLINE_FIELDS}
+        changed = [name for name, value in wanted.items() if value is not None and before[name] != value]
         if not changed:
-            return plan
+            return policy
         for name in changed:
-            setattr(plan, name, wanted[name])
-        try:  # days stop at 28, so every month has the day
-            plan.full_clean(validate_unique=False, validate_constraints=False)
-        except ValidationError:
-            plan.refresh_from_db(fields=changed)
-            raise
-        plan.save(update_fields=[*changed, "updated_at"])
-        moved = []
-        for period in ReportingPeriod.objects.select_for_update().filter(plan=plan, due_on__gt=today):
-            due_on = period_calendar(plan=plan, year=period.year, quarter=period.quarter)["due_on"]
-            if due_on != period.due_on and due_on > today:
-                period.due_on = due_on
-                moved.append(period)
-        ReportingPeriod.objects.bulk_update(moved, ["due_on"])
-    return plan
+            setattr(policy, name, wanted[name])
+        policy.full_clean(validate_unique=False, validate_constraints=False)
+        policy.save(update_fields=changed)
+        after = {name: getattr(policy, name) for name in DEADLINE_FIELDS}
+        moved = sum(_plan_deadlines_write(plan, after, user=user, reason=_("theo hạn báo cáo của tỉnh"), today=today)
+                    for plan in Plan.objects.select_for_update().filter(province=province, **before))
+        DeadlineChange.objects.create(province=province, changed_by=user, before=before, after=after,
+                                      periods_moved=moved)
+    return policy
 
 
 def _reporting_agency_map(agency_ids: set[int], province_id: int) -> dict[int, set[int]]:
@@ -356,10 +423,15 @@ def report_submit(*, report: AgencyReport, user) -> AgencyReport:
         locked = _locked(report)
         if not report_permissions(user, locked).can_submit:
             raise _refuse(locked, _("gửi báo cáo"))
+        if complete_submission_required(locked.plan.province_id, locked.plan_id):
+            empty = empty_entries(locked)
+            if empty["empty"]:
+                raise ReportIncomplete(empty)
         is_head = access(user).in_agency(locked.agency_id, Role.AGENCY_HEAD)
         locked.submitted_by = user
         fields = ["status", "submitted_by", "submitted_at", "first_submitted_at", "return_reason"]
-        if head_confirmation_required(locked.plan.province_id) and not is_head and not locked.entered_on_behalf:
+        if (head_confirmation_required(locked.plan.province_id, locked.plan_id) and not is_head
+                and not locked.entered_on_behalf):
             locked.status = Status.AWAITING_CONFIRMATION
         else:
             _mark_submitted(locked)

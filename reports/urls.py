@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:pk>/", views.report_page, name="report"),
+    path("<int:pk>/gui/", views.report_submit_view, name="submit"),
     path("<int:pk>/duyet/", views.report_action_view, {"action": "approve"}, name="approve"),
     path("<int:pk>/tra-lai/", views.report_action_view, {"action": "return"}, name="return"),
     path("<int:pk>/mo-lai/", views.report_action_view, {"action": "reopen"}, name="reopen"),

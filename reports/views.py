@@ -32,6 +32,7 @@ from reports.forms import (
 )
 from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry
 from reports.screen_data import (
+    awaiting_head_confirmation,
     history_changes,
     inbox_reports,
     period_codes,
@@ -42,9 +43,11 @@ from reports.screen_data import (
 )
 from reports.selectors import (
     attachment_readable_by,
+    complete_submission_required,
     completeness,
     compliance_by_agency,
     compliance_totals,
+    empty_entries,
     report_permissions,
 )
 from reports.services import (
@@ -93,7 +96,9 @@ def _back(request, report: AgencyReport) -> HttpResponseRedirect:
 @role_required(Role.REPORTER, Role.AGENCY_HEAD)
 def inbox(request):
     to_send, others = inbox_reports(request.user)
-    return render(request, "reports/inbox.html", {"to_send": to_send, "others": others})
+    return render(request, "reports/inbox.html", {"to_send": to_send, "others": others,
+                                                  "to_confirm": awaiting_head_confirmation(request.user),
+                                                  "here": request.get_full_path()})
 
 
 @gzip_page  # the form of a large agency is ~100 KB of HTML, ~10 KB compressed: it matters on a slow link
@@ -127,6 +132,7 @@ def _render_form(request, report, permissions, *, on_behalf: bool, form: ReportD
         "narrative_labels": NARRATIVE_LABELS, "attachment_form": AttachmentForm(),
         "excel_form": ExcelUploadForm(), "history": history_changes(report),
         "milestone_choices": IndicatorEntry.MilestoneState.choices, "task_choices": TaskEntry.Status.choices,
+        "empty": empty_entries(report),
     }, status=status)
 
 
@@ -169,11 +175,32 @@ def _report_post(request, report, permissions, *, on_behalf: bool):
         messages.success(request, _("Đã lưu nháp lúc %(time)s.") % {"time": f"{timezone.localtime():%H:%M}"})
         query = {"luu": report.version, **({"nhap-thay": 1} if on_behalf else {})}
         return redirect(_report_url(report, **query))
+    if request.POST.get("confirmed") != "1":
+        # Without the page's script (which asks in a dialog), the confirmation is a page of its own.
+        messages.success(request, _("Đã lưu nháp lúc %(time)s.") % {"time": f"{timezone.localtime():%H:%M}"})
+        return redirect("reports:submit", pk=report.pk)
+    return _submit(request, report)
+
+
+def _submit(request, report: AgencyReport) -> HttpResponseRedirect:
     try:
         messages.success(request, perform("submit", report=report, user=request.user))
     except ReportError as error:
         messages.error(request, _("Đã lưu nháp nhưng chưa gửi được: %(reason)s") % {"reason": error.message})
     return redirect(_report_url(report, luu=report.version))
+
+
+@login_required
+def report_submit_view(request, pk: int):
+    """GET: what is still empty and "send it?"; POST: send (the rules are report_submit's)."""
+    report, permissions = _report_or_404(request, pk)
+    if request.method == "POST":
+        return _submit(request, report)
+    if not permissions.can_submit:
+        return redirect(_report_url(report))
+    return render(request, "reports/submit_confirm.html", {
+        "report": report, "period": report.period, "permissions": permissions, "empty": empty_entries(report),
+        "must_be_complete": complete_submission_required(report.plan.province_id, report.plan_id)})
 
 
 def _render_detail(request, report, permissions, status: int = 200):

@@ -1,7 +1,9 @@
 """ExportTables → an .xlsx workbook: one sheet per appendix, printable in landscape."""
 
+import datetime as dt
 import io
 import re
+from decimal import Decimal, InvalidOperation
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -16,6 +18,35 @@ _CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
 _HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
 _FONT = "Times New Roman"
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# A number as the layout writes it (16.861 · 5,07 · 11.984,5 · 77); a bare run of four or more digits is a
+# year or a code ("2026"), kept as text so it never shows as "2.026".
+_VN_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:\.\d{3})+|\d{1,3})(?:,\d+)?$")
+_VN_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def excel_number_format(value) -> str:
+    """A display format that shows the number whole, grouped (Vietnamese Excel: 16.861 · 5,07)."""
+    number = Decimal(str(value))
+    decimals = max(0, -number.normalize().as_tuple().exponent)
+    return "#,##0" if decimals == 0 else "#,##0." + "0" * min(decimals, 6)
+
+
+def excel_value(text: str) -> tuple[object, str | None]:
+    """A laid-out cell as Excel should store it: a number or a date with its display format, else the text."""
+    if _VN_NUMBER.match(text):
+        try:
+            number = Decimal(text.replace(".", "").replace(",", "."))
+        except InvalidOperation:
+            return text, None
+        value = int(number) if number == number.to_integral_value() else float(number)
+        return value, excel_number_format(number)
+    if match := _VN_DATE.match(text):
+        try:
+            return dt.date(int(match[3]), int(match[2]), int(match[1])), DATE_FORMAT
+        except ValueError:
+            return text, None
+    return text, None
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -65,9 +96,14 @@ def _write_sheet(sheet, table: ExportTable) -> None:
     for row in table.rows:
         row_index += 1
         for column, value in enumerate(row.cells, start=1):
-            # Text cells always: "16.861" must stay the Vietnamese number as written, in any Excel locale.
-            cell = sheet.cell(row=row_index, column=column, value=value or None)
-            cell.data_type = "s"
+            # Numbers and dates as such (Excel sums and sorts them; the importer reads them back as written);
+            # the first column (TT: "1", "I", "1.2") and everything else as text.
+            stored, number_format = excel_value(value) if value and column > 1 else (value, None)
+            cell = sheet.cell(row=row_index, column=column, value=stored or None)
+            if number_format:
+                cell.number_format = number_format
+            elif stored:
+                cell.data_type = "s"
             cell.font = Font(name=_FONT, size=11, bold=row.is_section)
             cell.alignment = _CENTER if column == 1 else _WRAP_TOP
             cell.border = _BORDER

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from agencies.text import fold
 from indicators.grammar import clean_cell, parse_baseline, parse_money, parse_target
 from indicators.importing import layout as L
+from indicators.importing.checks import consistency_checks
 from indicators.importing.parsed import (
     Issue,
     ParsedAppendix,
@@ -27,6 +28,7 @@ from indicators.importing.parsed import (
     ParsedTarget,
     ParsedTask,
 )
+from indicators.importing.reporting_deadlines import read_reporting_deadlines
 from indicators.importing.tables import Block, RawTable
 from indicators.numbers import ParseError, format_number
 from plans.deadlines import parse_deadline
@@ -255,7 +257,8 @@ class TableInterpreter:
 
     def base(self, row: L.LogicalRow, section_key, order: int) -> dict:
         return {"code": row.code, "line": row.line, "appendix": self.appendix, "section_key": section_key,
-                "order": order, "note": row.values.get("note", "")}
+                "order": order, "note": row.values.get("note", ""),
+                "written_number": "" if "number" in row.merged_roles else row.number}
 
     # Indicators ------------------------------------------------------------------------------
     def indicator(self, table: L.TableLayout, row: L.LogicalRow, section_key, order: int) -> None:
@@ -318,7 +321,8 @@ class TableInterpreter:
             **{**self.base(row, section_key, order), "note": "; ".join(p for p in note_parts if p)},
             name=name, unit=unit, value_type=_value_type(unit, parsed, any_percent, baseline[1] if baseline else None),
             direction=direction,
-            aggregation=aggregation, baseline=baseline, targets=parsed,
+            aggregation=aggregation, aggregation_explicit=bool(values.get("aggregation")), baseline=baseline,
+            targets=parsed,
             lead=_split_agencies(values.get("lead", "")), coordinating=_split_agencies(values.get("coord", ""))))
 
     def undated_target(self, table: L.TableLayout, row: L.LogicalRow, cells: dict[int, str],
@@ -606,6 +610,7 @@ def parse_blocks(blocks: list[Block], *, source: str, overrides: PlanOverrides, 
     plan = ParsedPlan(source=source)
     if not single_table:
         parse_metadata(blocks, plan)
+        read_reporting_deadlines(blocks, plan)
     for attribute in ("title", "number", "province_name", "start_year", "end_year"):
         value = getattr(overrides, attribute)
         if value not in (None, ""):
@@ -703,7 +708,7 @@ def parse_blocks(blocks: list[Block], *, source: str, overrides: PlanOverrides, 
                                          "“{title}”; sửa bằng --title nếu cần.").format(title=plan.title[:120])))
         else:
             plan.errors.append(Issue(_("Không tìm thấy tên kế hoạch (dòng sau “KẾ HOẠCH”): dùng --title.")))
-    _make_codes_unique(plan)
+    consistency_checks(plan, renumber=_make_codes_unique)
     _check_duplicate_projects(plan)
     _check_years_in_period(plan)
     return plan

@@ -43,6 +43,7 @@ class ParsedItem:
     section_key: tuple | None
     order: int
     note: str = ""
+    written_number: str = ""  # the row's number as typed (not a merged cell's copy): duplicates are warned of
 
 
 @dataclass
@@ -52,6 +53,7 @@ class ParsedIndicator(ParsedItem):
     value_type: str = "number"
     direction: str = "increase"
     aggregation: str = "latest"
+    aggregation_explicit: bool = False  # a "Cách tổng hợp" column said so: no inference
     baseline: tuple[int | None, Decimal | None, str] | None = None
     targets: list[ParsedTarget] = field(default_factory=list)
     lead: list[str] = field(default_factory=list)
@@ -119,6 +121,8 @@ class ParsedPlan:
     results: list[ParsedResult] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
+    # Reporting deadlines stated in the body ("báo cáo … trước ngày 15/12 hằng năm"): Plan field → value.
+    reporting_deadlines: dict[str, int] = field(default_factory=dict)
 
     def items(self) -> dict[str, list[ParsedItem]]:
         return {"indicators": self.indicators, "tasks": self.tasks, "projects": self.projects,

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from agencies.errors import UserError
 from indicators.importing.tables import Block, RawTable
+from indicators.numbers import format_number
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".xlsx", ".docx", ".csv", ".tsv", ".md", ".txt")
@@ -131,6 +132,9 @@ def cell_to_text(value: object, number_format: str = "General") -> str:
         if "%" in (number_format or ""):
             number = Decimal(f"{value:.15g}") * 100 if isinstance(value, float) else Decimal(value) * 100
             return number_to_text(number) + "%"
+        if "#,##0" in (number_format or ""):
+            # Shown grouped (16.861, 11.984,5): read as shown, as the plan's own export writes it.
+            return format_number(Decimal(f"{value:.15g}") if isinstance(value, float) else value)
         return number_to_text(value)
     return unicodedata.normalize("NFC", str(value)).strip()
 

@@ -18,6 +18,7 @@ from agencies.models import Province
 from agencies.provinces import PROVINCE_SUCCESSORS, province_key
 from agencies.text import fold
 from indicators.importing.agencies import AgencyResolver
+from indicators.importing.aggregation import infer_aggregations, stored_aggregations
 from indicators.importing.interpret import PlanOverrides, document_kind, parse_blocks
 from indicators.importing.parsed import Issue, ParsedPlan
 from indicators.importing.readers import ReadError, read_blocks
@@ -25,7 +26,7 @@ from indicators.importing.report import ImportReport
 from indicators.importing.textdoc import read_text_file
 from indicators.importing.writer import PlanWriter
 from plans.models import Plan
-from plans.signals import plan_content_changed
+from plans.signals import plan_content_changed, plan_deadlines_stated
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -196,6 +197,8 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
     resolver.collect(parsed)
     report.errors.extend(resolver.errors)
     report.warnings.extend(resolver.warnings)
+    report.warnings.extend(infer_aggregations(parsed, lambda text: resolver.names(text, Issue("")),
+                                              stored=stored_aggregations(report.plan_code)))
     if report.errors:
         return report
     scope = {overrides.appendix_number or "I"} if single_table else None
@@ -209,6 +212,8 @@ def _import(*, source: Path, province, plan_code, overrides: PlanOverrides, crea
             writer.run()
             if report.errors:
                 raise _Abort
+            if parsed.reporting_deadlines and scope is None:
+                plan_deadlines_stated.send(sender=Plan, plan_id=writer.plan.pk, deadlines=parsed.reporting_deadlines)
             if writer.plan.status == Plan.Status.ACTIVE:
                 plan_content_changed.send(sender=Plan, plan_id=writer.plan.pk)
     except _Abort:

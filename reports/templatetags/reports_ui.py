@@ -26,3 +26,14 @@ def get_item(mapping, key):
     if mapping is None:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def ratio_input_labels(indicator) -> tuple[str, str]:
+    """The labels of a ratio indicator's two inputs: "Tử số: Số hồ sơ …", "Mẫu số: Tổng số hồ sơ"."""
+    from reports.forms import ratio_labels
+
+    numerator, denominator = ratio_labels(indicator)
+    if numerator == _("Tử số"):
+        return numerator, denominator
+    return f"{_('Tử số')}: {numerator}", f"{_('Mẫu số')}: {denominator}"

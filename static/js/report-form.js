@@ -28,7 +28,7 @@
   var form = holder.tagName === "FORM" ? holder : null;
   if (!form) { return; }
   var notice = document.getElementById("draft-restored");
-  var SKIP = { csrfmiddlewaretoken: true, version: true, action: true };
+  var SKIP = { csrfmiddlewaretoken: true, version: true, action: true, confirmed: true };
   var versionInput = form.querySelector("input[name=version]");
 
   function fields() {

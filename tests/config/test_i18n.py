@@ -110,10 +110,18 @@ def test_login_page_speaks_the_chosen_language(client, language, present, absent
         assert text not in page
 
 
-def test_accept_language_header_chooses_english(client, db):
-    page = client.get(reverse("login"), headers={"accept-language": "en"}).content.decode()
-    assert "Log in" in page
-    assert 'lang="en"' in page or "lang=en" in page
+def test_the_browsers_language_does_not_choose_english(client, db):
+    """Officials' browsers are often set to English: the interface stays Vietnamese until they pick English."""
+    page = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert "Đăng nhập" in page and 'lang="vi"' in page
+
+
+def test_english_when_picked_and_remembered(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")},
+                           headers={"accept-language": "vi"})
+    assert response.status_code == 302
+    page = client.get(reverse("login"), headers={"accept-language": "vi"}).content.decode()
+    assert "Log in" in page and 'lang="en"' in page
 
 
 @pytest.mark.parametrize(

@@ -190,9 +190,11 @@ def test_xlsx_lays_out_the_appendices_and_reads_back(plan, tmp_path):
     assert [sheet["A6"].value, sheet["B6"].value, sheet["C6"].value] == ["I", "HẠ TẦNG VIỄN THÔNG - INTERNET", None]
     assert sheet["B6"].font.bold and not sheet["B7"].font.bold
     assert [cell.value for cell in sheet[7]][:5] == ["1", "Tỷ lệ phủ sóng di động 5G cho người dân", "% dân số",
-                                                     "77", "≥ 90"]
+                                                     77, "≥ 90"]
     assert sheet["K7"].value == "Sở Y tế; UBND phường Cao Lãnh"
-    assert [cell.value for cell in sheet[8]][3:9] == ["16.861", "43.863", None, None, None, "5,07 - 114.570"]
+    # Numbers are numbers (Excel sums and sorts them), grouped for display; a range stays as written.
+    assert [cell.value for cell in sheet[8]][3:9] == [16861, 43863, None, None, None, "5,07 - 114.570"]
+    assert sheet["D8"].number_format == "#,##0" and sheet["D8"].data_type == "n"
     assert [sheet["A9"].value, sheet["B9"].value] == ["II", "HẠ TẦNG DỮ LIỆU"]
     assert [sheet["A10"].value, sheet["B10"].value] == ["A", "Trung tâm dữ liệu"]
     assert [cell.value for cell in sheet[11]][:5] == ["1", "Hoàn thiện Trung tâm dữ liệu tỉnh", "Trung tâm", None,
@@ -205,7 +207,8 @@ def test_xlsx_lays_out_the_appendices_and_reads_back(plan, tmp_path):
     assert tasks["F7"].value == "Quý IV/2026"
     projects = workbook["Phụ lục III"]
     assert projects["D5"].value == "Tổng mức đầu tư (triệu đồng)"
-    assert [cell.value for cell in projects[6]][3:6] == ["11.984,5", "Vốn đầu tư", "2023 - 2025"]
+    assert [cell.value for cell in projects[6]][3:6] == [11984.5, "Vốn đầu tư", "2023 - 2025"]
+    assert projects["D6"].number_format == "#,##0.0"
     results = workbook["Phụ lục IV"]
     assert [results["A1"].value, results["A2"].value] == ["PHỤ LỤC IV", "KẾT QUẢ THỰC HIỆN"]
     assert [cell.value for cell in results[5]] == ["Mục tiêu", "Mục tiêu năm 2025", "Kết quả thực hiện"]

@@ -35,7 +35,9 @@ def test_reporter_saves_reloads_submits_and_staff_approves(login, browser_page, 
     page.wait_for_url(f"**/bao-cao/{report_a.pk}/")
     assert "20/03/2026" in page.locator(".report-head").inner_text()
 
+    assert page.locator("#empty-count").inner_text() == "Còn 4/4 mục chưa nhập"
     value_input(page, report_a, "I.1").fill("95,5")
+    assert page.locator("#empty-count").inner_text() == "Còn 3/4 mục chưa nhập"  # counted as the user types
     screenshot(page, "form-phone.png")
     page.get_by_role("button", name="Lưu nháp").click()
     page.wait_for_load_state()
@@ -46,9 +48,12 @@ def test_reporter_saves_reloads_submits_and_staff_approves(login, browser_page, 
     assert value_input(page, report_a, "I.1").input_value() == "95,5"
     assert page.locator("#draft-restored").is_hidden()  # nothing unsaved to restore
 
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Gửi báo cáo").click()
     page.wait_for_load_state()
     assert "Đã gửi báo cáo" in page.locator(".messages").inner_text()
+    assert dialogs[0].startswith("Còn 3/4 mục chưa nhập: I.2, I.3, II.1") and "Gửi báo cáo?" in dialogs[0]
     assert page.locator('input[name$="-value"]').count() == 0  # read-only now
     report_a.refresh_from_db()
     assert report_a.status == AgencyReport.Status.SUBMITTED

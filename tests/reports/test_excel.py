@@ -82,7 +82,7 @@ def test_download_is_prefilled_protected_and_lists_states(client, reporter_a, q2
     assert indicators.column_dimensions["A"].hidden and indicators.protection.sheet
     rows = rows_by_code(indicators)
     assert rows["I.1"]["Giá trị"].value == 50  # prefilled from Q1
-    assert rows["I.1"]["Kỳ trước"].value == "50"
+    assert rows["I.1"]["Kỳ trước"].value == 50  # a number, not text
     assert rows["I.2"]["Tử số"].value == 40 and rows["I.2"]["Mẫu số"].value == 80
     assert rows["I.1"]["id"].protection.locked and rows["I.1"]["Chỉ tiêu"].protection.locked
     assert not rows["I.1"]["Giá trị"].protection.locked

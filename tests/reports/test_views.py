@@ -52,7 +52,9 @@ def entry_pk(report, code):
 
 def form_data(report, values=None, *, action="save", version=None):
     """What the browser posts: every input of the page, empty unless given as {(code, field): text}."""
-    data = {"version": report.version if version is None else version, "action": action}
+    data = {"version": report.version if version is None else version, "action": action,
+            # "Gửi báo cáo" as the page's script sends it once the user confirmed in the dialog.
+            "confirmed": "1" if action == "submit" else ""}
     for entry in report.indicator_entries.select_related("indicator"):
         for field in ("value", "numerator", "denominator", "milestone_state", "note", "source", "as_of"):
             data[f"i{entry.pk}-{field}"] = ""

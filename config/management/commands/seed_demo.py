@@ -19,7 +19,7 @@ from config.demo_history import plan_history_seed
 from indicators.importing.service import plan_import
 from plans.models import Plan
 from plans.services import plan_status_set
-from reports.services import periods_open, plan_deadlines_set
+from reports.services import periods_open
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 AGENCY_DIRECTORY = FIXTURES / "dong_thap_agencies.json"
@@ -31,9 +31,6 @@ SEED_PLANS = [
     (SEEDS / "002_chuyen_doi_so_2026.txt", "chuyen-doi-so-2026", Plan.Status.ACTIVE),
     (SEEDS / "003_tien_giang_ha_tang_so_2023_2025.txt", "ha-tang-so-tien-giang-2023-2025", Plan.Status.CLOSED),
 ]
-# Deadlines a seed plan sets for itself (seed 001: “Hằng năm, báo cáo kết quả thực hiện trước ngày 15/12”);
-# the others keep the defaults (quarterly before the 20th of the quarter's last month, annual before 01/12).
-SEED_DEADLINES = {"hop-tac-vnpt-2026-2030": {"annual_due_month": 12, "annual_due_day": 15}}
 
 Role = Membership.Role
 # Public demo logins, printed by the command and listed in README.md (keep both in sync).
@@ -67,8 +64,6 @@ def seed_plans(*, province: Province, stdout) -> None:
             _("Kế hoạch đã có, giữ nguyên: %(title)s"))
         stdout.write(message % {"title": report.plan_title})
         plan = plan_status_set(plan=Plan.objects.get(code=code), status=status)
-        if code in SEED_DEADLINES:
-            plan = plan_deadlines_set(plan=plan, **SEED_DEADLINES[code])
         if plan.status == Plan.Status.ACTIVE:
             # The import also asks for this after commit; doing it here lets the demo reporters find
             # their open reports at once, whether or not a Celery worker is running yet.
