@@ -17,12 +17,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agencies.text import fold
+from agencies.uploads import UploadRefused, bounded_rows, open_workbook
 from indicators.numbers import format_number
 from reports.forms import NARRATIVE_LABELS, indicator_input_kind
 from reports.models import AgencyReport, IndicatorEntry, TaskEntry
@@ -293,7 +294,7 @@ def _choice(value: Any, choices) -> str:
 
 
 def _rows(sheet, width: int):
-    for row_number, row in enumerate(sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=width, values_only=True),
+    for row_number, row in enumerate(bounded_rows(sheet, min_row=FIRST_DATA_ROW, max_col=width),
                                      start=FIRST_DATA_ROW):
         if row and any(value not in (None, "") for value in row):
             yield row_number, row
@@ -304,13 +305,24 @@ def read_workbook(report: AgencyReport, uploaded_file) -> Upload:
     if uploaded_file.size > MAX_UPLOAD_BYTES:
         raise WorkbookError(_("Tệp Excel lớn hơn 10 MB; đây không phải tệp báo cáo đã tải xuống."))
     try:
-        workbook = load_workbook(uploaded_file, data_only=True, read_only=False)
+        workbook = open_workbook(uploaded_file, name=uploaded_file.name)
+    except UploadRefused as exc:
+        raise WorkbookError(exc.message) from exc
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise WorkbookError(_("Không đọc được tệp: hãy tải lên đúng tệp .xlsx đã tải xuống từ hệ thống.")) from exc
+    try:
+        return _read_open_workbook(report, workbook)
+    except UploadRefused as exc:
+        raise WorkbookError(exc.message) from exc
+    finally:
+        workbook.close()
+
+
+def _read_open_workbook(report: AgencyReport, workbook) -> Upload:
     if META_SHEET not in workbook.sheetnames or INDICATOR_SHEET not in workbook.sheetnames:
         raise WorkbookError(_("Tệp này không phải mẫu báo cáo của hệ thống (thiếu trang tính “%(sheet)s”). "
                               "Hãy tải mẫu xuống từ trang báo cáo.") % {"sheet": INDICATOR_SHEET})
-    meta = {row[0]: row[1] for row in workbook[META_SHEET].iter_rows(max_col=2, values_only=True) if row[0]}
+    meta = {row[0]: row[1] for row in bounded_rows(workbook[META_SHEET], max_col=2) if row and row[0]}
     if str(meta.get("report")) != str(report.pk):
         raise WorkbookError(_("Tệp này là của một báo cáo khác (%(period)s). Hãy tải lên tệp của báo cáo này.")
                             % {"period": meta.get("period") or "?"})

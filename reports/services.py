@@ -26,6 +26,7 @@ from simple_history.utils import bulk_update_with_history
 
 from agencies.models import Agency, Membership
 from agencies.roles import Role
+from agencies.uploads import UploadRefused, check_archive
 from indicators.models import Indicator
 from plans.models import Plan, Task
 from reports.models import (
@@ -491,6 +492,9 @@ def _detect_attachment_type(uploaded_file: UploadedFile) -> str | None:
                 names = set(archive.namelist())
         except zipfile.BadZipFile:
             return None
+        uploaded_file.seek(0)
+        # Stored, not parsed, but staff open it later: a zip bomb is refused here.
+        check_archive(uploaded_file, name=uploaded_file.name)
         if "[Content_Types].xml" not in names:
             return None
         if "word/document.xml" in names:
@@ -510,7 +514,10 @@ def attachment_add(*, report: AgencyReport, user, uploaded_file: UploadedFile) -
         raise _refuse(report, _("đính kèm tệp"))
     if uploaded_file.size > ATTACHMENT_MAX_BYTES:
         raise ReportError(_("Tệp “%(name)s” lớn hơn 20 MB.") % {"name": uploaded_file.name})
-    extension = _detect_attachment_type(uploaded_file)
+    try:
+        extension = _detect_attachment_type(uploaded_file)
+    except UploadRefused as error:
+        raise ReportError(error.message) from error
     if extension is None:
         raise ReportError(_("Tệp “%(name)s” không phải PDF, DOCX, XLSX, JPG hoặc PNG (kiểm tra theo nội dung tệp).")
                           % {"name": uploaded_file.name})
