@@ -158,6 +158,8 @@ REST_FRAMEWORK = {
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Exported text that starts with = + - @ is written as text (the formats in indicators/exporting/cells.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

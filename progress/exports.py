@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from indicators.exporting.cells import append_row
 from indicators.numbers import format_number
 from indicators.rules import MILESTONE_LABELS, Status, fmt, label
 from plans.models import Plan, Section
@@ -121,31 +122,31 @@ def results_xlsx(appendix: ResultsAppendix) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     for column, width in zip("ABC", (70, 22, 70), strict=True):
         sheet.column_dimensions[column].width = width
-    sheet.append([_("Phụ lục")])
-    sheet.append([appendix.title])
-    sheet.append([appendix.subtitle])
+    append_row(sheet, [_("Phụ lục")])
+    append_row(sheet, [appendix.title])
+    append_row(sheet, [appendix.subtitle])
     for line in (1, 2, 3):
         sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=3)
         sheet.cell(line, 1).alignment = Alignment(horizontal="center", wrap_text=True)
         sheet.cell(line, 1).font = Font(bold=line < 3, italic=line == 3)
-    sheet.append([])
-    sheet.append(appendix.headers)
+    append_row(sheet, [])
+    append_row(sheet, appendix.headers)
     for cell in sheet[sheet.max_row]:
         cell.font, cell.border, cell.alignment = Font(bold=True), box, Alignment(horizontal="center", wrap_text=True)
     for group in appendix.groups:
         if group.title:
-            sheet.append([group.title, "", ""])
+            append_row(sheet, [group.title, "", ""])
             sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=3)
             sheet.cell(sheet.max_row, 1).font = Font(bold=True)
             for cell in sheet[sheet.max_row]:
                 cell.border = box
         for row in group.rows:
-            sheet.append([f"{row.number} {row.objective}", row.target, row.result])
+            append_row(sheet, [f"{row.number} {row.objective}", row.target, row.result])
             for cell in sheet[sheet.max_row]:
                 cell.border, cell.alignment = box, wrap
             sheet.cell(sheet.max_row, 2).alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
-    sheet.append([])
-    sheet.append([_source_note(appendix)])
+    append_row(sheet, [])
+    append_row(sheet, [_source_note(appendix)])
     sheet.cell(sheet.max_row, 1).font = Font(italic=True)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from agencies.text import fold
 from agencies.uploads import UploadRefused, bounded_rows, open_workbook
+from indicators.exporting.cells import set_cell, write_cell
 from indicators.numbers import format_number
 from reports.forms import NARRATIVE_LABELS, indicator_input_kind
 from reports.models import AgencyReport, IndicatorEntry, TaskEntry
@@ -116,10 +117,10 @@ def _column_letter(index: int) -> str:
 def _header(sheet, columns, title: str, report: AgencyReport, hint: str) -> None:
     sheet["B1"] = title
     sheet["B1"].font = Font(bold=True, size=13)
-    sheet["B2"] = _("%(agency)s · %(period)s · Hạn nộp: trước ngày %(due)s · Số liệu từ %(start)s đến %(end)s") % {
+    set_cell(sheet["B2"], _("%(agency)s · %(period)s · Hạn nộp: trước ngày %(due)s · Số liệu từ %(start)s đến %(end)s") % {
         "agency": report.agency.name, "period": report.period.label,
         "due": report.period.due_on.strftime("%d/%m/%Y"),
-        "start": report.period.data_from.strftime("%d/%m/%Y"), "end": report.period.data_to.strftime("%d/%m/%Y")}
+        "start": report.period.data_from.strftime("%d/%m/%Y"), "end": report.period.data_to.strftime("%d/%m/%Y")})
     sheet["B3"] = hint
     sheet["B3"].font = Font(italic=True, color="5B6775")
     for index, (_key, header, width, *_rest) in enumerate(columns, start=1):
@@ -191,7 +192,7 @@ def report_workbook(report: AgencyReport, page: dict, *, prefill: bool = True) -
             "note": entry.note, "source": source.source, "as_of": entry.as_of,
         }
         for index, (key, _header_text, _width, editable_for) in enumerate(INDICATOR_COLUMNS, start=1):
-            cell = sheet.cell(row=row, column=index, value=values[key] if values[key] != "" else None)
+            cell = write_cell(sheet, row, index, values[key] if values[key] != "" else None)
             cell.alignment = Alignment(wrap_text=key in ("name", "note"), vertical="top")
             if kind in editable_for:
                 cell.protection = UNLOCKED
@@ -228,7 +229,7 @@ def report_workbook(report: AgencyReport, page: dict, *, prefill: bool = True) -
             "progress": source.progress, "done": entry.done, "next": entry.next_steps,
         }
         for index, (key, _header_text, _width, editable) in enumerate(TASK_COLUMNS, start=1):
-            cell = tasks.cell(row=row, column=index, value=values[key] if values[key] != "" else None)
+            cell = write_cell(tasks, row, index, values[key] if values[key] != "" else None)
             cell.alignment = Alignment(wrap_text=key in ("content", "done", "next"), vertical="top")
             if editable and key != "id":
                 cell.protection = UNLOCKED
@@ -244,7 +245,7 @@ def report_workbook(report: AgencyReport, page: dict, *, prefill: bool = True) -
         row = FIRST_DATA_ROW + offset
         narrative.cell(row=row, column=1, value=name)
         narrative.cell(row=row, column=2, value=str(NARRATIVE_LABELS[name])).font = Font(bold=True)
-        cell = narrative.cell(row=row, column=3, value=getattr(report, name) or None)
+        cell = write_cell(narrative, row, 3, getattr(report, name) or None)
         cell.protection = UNLOCKED
         cell.fill = INPUT_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from indicators.exporting.cells import write_cell
 from indicators.exporting.layout import ExportTable
 
 _THIN = Side(style="thin", color="000000")
@@ -45,7 +46,7 @@ def _write_sheet(sheet, table: ExportTable) -> None:
     width = len(table.header)
     row_index = 1
     for line in table.title_lines:
-        cell = sheet.cell(row=row_index, column=1, value=line)
+        cell = write_cell(sheet, row_index, 1, line)
         cell.font = Font(name=_FONT, bold=True, size=13)
         cell.alignment = _CENTER
         if width > 1:
@@ -56,7 +57,7 @@ def _write_sheet(sheet, table: ExportTable) -> None:
     for offset, labels in enumerate(table.header_rows):
         row_index = first_header_row + offset
         for column, label in enumerate(labels, start=1):
-            cell = sheet.cell(row=row_index, column=column, value=label or None)
+            cell = write_cell(sheet, row_index, column, label or None)
             cell.font = Font(name=_FONT, bold=True, size=11)
             cell.alignment = _CENTER
             cell.border = _BORDER
@@ -66,7 +67,7 @@ def _write_sheet(sheet, table: ExportTable) -> None:
         row_index += 1
         for column, value in enumerate(row.cells, start=1):
             # Text cells always: "16.861" must stay the Vietnamese number as written, in any Excel locale.
-            cell = sheet.cell(row=row_index, column=column, value=value or None)
+            cell = write_cell(sheet, row_index, column, value or None)
             cell.data_type = "s"
             cell.font = Font(name=_FONT, size=11, bold=row.is_section)
             cell.alignment = _CENTER if column == 1 else _WRAP_TOP
