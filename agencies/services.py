@@ -26,6 +26,8 @@ STAFF_PERMISSIONS = {
     "agencies": {"agency": "view add change", "membership": "view add change delete", "province": "view"},
     "plans": {m: "view add change delete" for m in ("plan", "appendix", "section", "task", "project", "result")},
     "indicators": {m: "view add change delete" for m in ("indicator", "baseline", "target")},
+    # django-axes' lockouts: staff unlock a colleague by deleting the access attempt.
+    "axes": {"accessattempt": "view delete"},
 }
 
 
