@@ -7,3 +7,10 @@ class ConfigConfig(AppConfig):
 
     name = "config"
     verbose_name = _("Cấu hình")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from config.security import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="config.session_started")

@@ -3,6 +3,7 @@ the client address behind a proxy, and logout revoking API tokens."""
 
 from __future__ import annotations
 
+import json
 import time
 
 from axes.backends import AxesStandaloneBackend
@@ -12,6 +13,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+from agencies.hygiene import find_control_characters, query_dict_control_characters
+from agencies.hygiene import message as hygiene_message
 
 LAST_SEEN_KEY = "chitieu_last_seen"
 
@@ -70,6 +74,12 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+def session_started(sender, request, user, **kwargs) -> None:
+    """The login itself counts as activity (saved with the new session), so the first page writes nothing."""
+    if getattr(request, "session", None) is not None:
+        request.session[LAST_SEEN_KEY] = int(time.time())
+
+
 class LockoutBackend(AxesStandaloneBackend):
     """django-axes' lockout check for logins from the web; a login without a request (a test client's
     `login()`, the shell) has no address to count and is left to the next backend."""
@@ -78,3 +88,45 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class ControlCharactersMiddleware:
+    """One place for every text input: a query string (filters), a form post or a JSON body holding a
+    control character is answered 400 with the field named and a Vietnamese message (JSON for the API),
+    before any view can try to store it. The report form keeps its draft in the browser, so going back
+    loses nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        found = query_dict_control_characters(request.GET)
+        if not found and request.method in {"POST", "PUT", "PATCH"}:
+            found = self._body(request)
+        if found:
+            return self._refuse(request, found)
+        return self.get_response(request)
+
+    @staticmethod
+    def _body(request) -> list[tuple[str, str]]:
+        content_type = request.content_type or ""
+        if content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+            try:
+                return query_dict_control_characters(request.POST)
+            except Exception:  # a broken body is the view's (or CSRF's) to answer, as before
+                return []
+        if content_type == "application/json":
+            try:
+                data = json.loads(request.body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                return []
+            return list(find_control_characters(data))
+        return []
+
+    @staticmethod
+    def _refuse(request, found):
+        fields = {path or "body": [hygiene_message(code)] for path, code in found}
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": _("Dữ liệu gửi lên có ký tự điều khiển không hợp lệ."), **fields},
+                                status=400)
+        return render(request, "400.html", {"fields": fields}, status=400)

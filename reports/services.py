@@ -50,6 +50,8 @@ Status = AgencyReport.Status
 Action = ReportEvent.Action
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+# Fields of a report's data only the Sở writes, when it enters a paper report on an agency's behalf.
+STAFF_ONLY_FIELDS = ("source_reference", "entered_on_behalf", "on_behalf", "entered_by")
 # Detected extension → stored content type. DOCX and XLSX are zip files told apart by their parts.
 ATTACHMENT_TYPES = {
     "pdf": "application/pdf",
@@ -308,6 +310,11 @@ def report_save(*, report: AgencyReport, user, data: dict, version: int | None,
                 _("Báo cáo vừa được người khác lưu (phiên bản %(current)s, bạn đang sửa phiên bản %(yours)s). "
                   "Vui lòng tải lại để xem thay đổi rồi nhập lại.") % {"current": locked.version, "yours": version},
                 current_version=locked.version)
+        if not on_behalf and (refused := [name for name in STAFF_ONLY_FIELDS if name in data]):
+            # Every entry path (form, Excel, API) ends here: a reporter cannot name a dispatch or flag
+            # its own report as entered by the Sở.
+            raise ReportDataInvalid({name: [_("Chỉ cán bộ Sở KH&CN nhập thay mới được ghi trường này.")]
+                                     for name in refused})
         cleaned, errors = validate_report_data(locked, data)
         if errors:
             raise ReportDataInvalid(errors)
