@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from agencies import views as agency_views
+from reports.admin_audit import audit_view
 
 admin.site.site_header = _("Chỉ tiêu – Quản trị")
 admin.site.site_title = _("Chỉ tiêu")
@@ -28,5 +29,6 @@ urlpatterns = [
     path("tien-do/", include("progress.urls")),
     path("tong-quan/", include("dashboards.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("admin/nhat-ky-thay-doi/", admin.site.admin_view(audit_view), name="admin_audit"),
     path("admin/", admin.site.urls),
 ]

@@ -99,6 +99,7 @@ ROWS = [
     Row("reports:compliance", _(200, 403, 403, 403, 403, 200, LOGIN)),
     Row("progress:export_results", _(409, 403, 403, 403, 403, 404, LOGIN),
         kwargs=lambda w: {**plan(w), "year": 2026}),
+    Row("admin_audit", _(200, LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)),
     Row("dashboards:home", _(200, 403, 403, 403, 200, 200, LOGIN)),
     # The API: 401 or 403 without credentials (401 where the token is tried first), 404 for what a caller
     # may not see, 403 for an action the caller's role may not take on a report it sees.
