@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 import pytest
+from axes.models import AccessLog
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -252,13 +254,13 @@ ADMIN_ROWS = {
 
 
 def admin_kwargs(name: str, w: dict):
-    """Arguments for an admin URL: the world's object of that model, or id 1 where the world has none."""
+    """Arguments for an admin URL: the world's object of that model, or id 0 (never a row) where it has none."""
     if name == "admin:app_list":
         return {"app_label": "plans"}
     if name == "admin:view_on_site":
-        return {"content_type_id": 1, "object_id": 1}
+        return {"content_type_id": 0, "object_id": 0}
     if name == "admin:auth_user_password_change":
-        return {"id": "1"}
+        return {"id": "0"}
     if name == "admin:reports_agencyreport_workflow":
         return {"pk": w["report"].pk}
     if match := re.fullmatch(r"admin:(\w+?)_(\w+)_simple_history", name):
@@ -266,7 +268,7 @@ def admin_kwargs(name: str, w: dict):
         return [obj.pk, obj.history.first().history_id]  # positional in django-simple-history's pattern
     if match := re.fullmatch(r"admin:(\w+?)_(\w+)_(change|delete|history)", name):
         obj = w["admin_objects"].get(f"{match[1]}_{match[2]}")
-        return {"object_id": obj.pk if obj is not None else "1"}
+        return {"object_id": obj.pk if obj is not None else "0"}
     return {}
 
 
@@ -300,6 +302,11 @@ def world(province, agency_a, agency_b, reporter_a, staff_admin, settings, tmp_p
             "plans_task": w.tasks["II.1"], "agencies_agency": agency_a, "agencies_province": province,
             "agencies_membership": reporter_a.memberships.get(), "reports_reportingperiod": w.period(),
             **({"plans_section": section} if section else {}),
+            # Models staff may not open: real rows, so the gate (403) is what answers, not "not found".
+            "auth_group": Group.objects.get(name="Sở KH&CN"), "auth_user": reporter_a,
+            "reports_reportevent": report_a.events.first(),
+            "axes_accesslog": AccessLog.objects.create(username="ai-do", ip_address="127.0.0.1", user_agent="t",
+                                                       http_accept="*/*", path_info="/dang-nhap/"),
         },
     }
 
