@@ -18,6 +18,8 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from agencies.errors import UserError
+
 MAX_ENTRIES = 1000
 MAX_TOTAL_BYTES = 100 * 1024 * 1024
 # One XML part is parsed as a whole by python-docx and by openpyxl outside read-only mode.
@@ -34,12 +36,8 @@ MAX_COLUMNS = 300
 ERRORS_SHOWN = 200
 
 
-class UploadRefused(ValueError):
+class UploadRefused(UserError):
     """The file breaks one of the limits; `message` is Vietnamese and names the limit."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _megabytes(size: int) -> str:
