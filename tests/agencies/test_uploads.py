@@ -17,8 +17,8 @@ from openpyxl import Workbook, load_workbook
 from agencies import uploads
 from agencies.uploads import UploadRefused, check_archive, open_workbook
 from indicators.importing.readers import ReadError, read_blocks
-from reports.values_file import BulkFileError, read_uploaded_values
 from reports.services import ReportError, attachment_add
+from reports.values_file import BulkFileError, read_uploaded_values
 from tests.reports.factories import reporting_plan
 
 pytestmark = pytest.mark.django_db
