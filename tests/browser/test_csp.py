@@ -68,11 +68,11 @@ def test_main_pages_have_no_violation(csp_page, login, world, agency_a, reporter
     for path in ("/bao-cao/", f"/bao-cao/{report.pk}/", "/doi-mat-khau/"):
         found += visit(csp_page, path)
     # The language switch is a static script now: choosing English still submits the form.
-    csp_page.select_option("footer select[name=language]", "en")
-    csp_page.wait_for_load_state()
+    with csp_page.expect_navigation():
+        csp_page.select_option("footer select[name=language]", "en")
     assert csp_page.locator("html").get_attribute("lang") == "en"
-    csp_page.select_option("footer select[name=language]", "vi")
-    csp_page.wait_for_load_state()
+    with csp_page.expect_navigation():
+        csp_page.select_option("footer select[name=language]", "vi")
     csp_page.click("header form.logout button")
     csp_page.wait_for_load_state()
 
