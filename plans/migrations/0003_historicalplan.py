@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0002_unaccent'),
-        ('plans', '0001_initial'),
+        ('plans', '0002_item_archived_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0002_target_year_in_plan_period'),
+        ('indicators', '0003_item_archived_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
