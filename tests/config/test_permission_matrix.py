@@ -76,8 +76,8 @@ ROWS = [
     Row("no_role", _(403, 403, 403, 403, 403, 403, LOGIN)),
     Row("set_language", _(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), method="post",
         data={"language": "vi"}),
-    Row("plans:list", _(200, 403, 403, 403, 403, 200, LOGIN)),
-    Row("plans:detail", _(200, 403, 403, 403, 403, 404, LOGIN), kwargs=plan),
+    Row("plans:list", _(200, 403, 403, 403, 200, 200, LOGIN)),
+    Row("plans:detail", _(200, 403, 403, 403, 200, 404, LOGIN), kwargs=plan),
     Row("plans:export", _(200, 403, 403, 403, 403, 404, LOGIN), kwargs=lambda w: {**plan(w), "file_format": "xlsx"}),
     Row("reports:inbox", _(403, 200, 200, 200, 403, 403, LOGIN)),
     Row("reports:report", _(200, 200, 404, 200, 200, 404, LOGIN), kwargs=report),
@@ -102,6 +102,12 @@ ROWS = [
     Row("progress:export_results", _(409, 403, 403, 403, 403, 404, LOGIN),
         kwargs=lambda w: {**plan(w), "year": 2026}),
     Row("admin_audit", _(200, LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)),
+    Row("dashboards:overview", _(200, 403, 403, 403, 200, 200, LOGIN)),
+    Row("dashboards:indicator", _(200, 200, 404, 200, 200, 404, LOGIN), kwargs=lambda w: {"pk": w["indicator"].pk}),
+    Row("dashboards:agency", _(200, 200, 404, 200, 200, 404, LOGIN), kwargs=lambda w: {"pk": w["agency"].pk}),
+    Row("dashboards:recompute", _(REDIRECT, 403, 403, 403, 403, 404, LOGIN), kwargs=plan, method="post"),
+    # The world's plan is not published: the public page answers 404 to everyone.
+    Row("public:progress", _(404, 404, 404, 404, 404, 404, 404), kwargs=plan),
     Row("dashboards:home", _(200, 403, 403, 403, 200, 200, LOGIN)),
     # The API: 401 or 403 without credentials (401 where the token is tried first), 404 for what a caller
     # may not see, 403 for an action the caller's role may not take on a report it sees.
@@ -296,7 +302,8 @@ def world(province, agency_a, agency_b, reporter_a, staff_admin, settings, tmp_p
                                 uploaded_file=SimpleUploadedFile("cong-van.pdf", PDF))
     section = w.plan.sections.first()
     return {
-        "plan": w.plan, "report": report_a, "attachment": attachment,
+        "plan": w.plan, "report": report_a, "attachment": attachment, "indicator": w.indicators["I.1"],
+        "agency": agency_a,
         "admin_objects": {
             "plans_plan": w.plan, "reports_agencyreport": report_a, "indicators_indicator": w.indicators["I.1"],
             "plans_task": w.tasks["II.1"], "agencies_agency": agency_a, "agencies_province": province,
