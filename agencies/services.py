@@ -31,6 +31,8 @@ STAFF_PERMISSIONS = {
     # The reporting switches (head confirmation, complete reports) and deadlines of their province and plans.
     "reports": {"reportingpolicy": "view add change", "planreportingpolicy": "view add change delete",
                 "deadlinechange": "view"},
+    # django-axes' lockouts: staff unlock a colleague by deleting the access attempt.
+    "axes": {"accessattempt": "view delete"},
 }
 
 

@@ -10,6 +10,11 @@ class ConfigConfig(AppConfig):
 
     def ready(self) -> None:
         _vietnamese_token_admin()
+        from django.contrib.auth.signals import user_logged_in
+
+        from config.security import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="config.session_started")
 
 
 def _vietnamese_token_admin() -> None:

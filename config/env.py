@@ -39,11 +39,46 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no, on/off)")
 
 
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_origins(name: str) -> list[str]:
+    """Origins such as https://chitieu.dongthap.gov.vn (scheme required, as Django's CSRF check needs)."""
+    origins = env_list(name)
+    for origin in origins:
+        if not re.fullmatch(r"https?://[^/\s]+", origin):
+            raise ImproperlyConfigured(f"{name}: {origin!r} is not an origin like https://chitieu.example.gov.vn")
+    return origins
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """The header a trusted proxy sets to tell HTTPS from HTTP: "X-Forwarded-Proto" (value https) or
+    "X-Forwarded-Proto: https". Unset: none (Django then trusts only the connection it sees)."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return None
+    header, _sep, value = raw.partition(":")
+    header, value = header.strip(), (value.strip() or "https")
+    if not re.fullmatch(r"[A-Za-z0-9-]+", header):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a header name such as X-Forwarded-Proto")
+    return "HTTP_" + header.upper().replace("-", "_"), value
 
 
 def env_database(name: str, default: dict) -> dict:

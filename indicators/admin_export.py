@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.admin import ExportActionMixin
-from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
+from indicators.exporting.cells import SafeCSV, SafeXLSX
 from indicators.models import Indicator, Target
 from indicators.views import plan_file_response
 from plans.models import Plan, Task
@@ -162,7 +162,8 @@ class ColumnChoiceExportForm(SelectableFieldsExportForm):
 class ScopedExportMixin(ExportActionMixin):
     """django-import-export's export (the button and the "export selected" action) within the province."""
 
-    export_formats = (base_formats.XLSX, base_formats.CSV)
+    # Formula-safe: reporter text such as "=HYPERLINK(…)" is exported as text (indicators/exporting/cells.py).
+    export_formats = (SafeXLSX, SafeCSV)
     export_form_class = ColumnChoiceExportForm
     show_change_form_export = False
 

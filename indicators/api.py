@@ -8,16 +8,19 @@ from django.contrib.auth import authenticate
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import generics, serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from agencies.tokens import ExpiringTokenAuthentication, token_expires_at, token_issue
 from indicators.exporting import plan_to_json_bytes
 from plans.models import Plan
 
 # Token first: an anonymous request then gets 401 with "WWW-Authenticate: Token", as API clients expect.
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+AUTHENTICATION = [ExpiringTokenAuthentication, SessionAuthentication]
 
 
 class PlanSummarySerializer(serializers.ModelSerializer):
@@ -58,7 +61,9 @@ class VietnameseAuthTokenSerializer(serializers.Serializer):
                                                      "blank": _("Vui lòng nhập mật khẩu.")})
 
     def validate(self, attrs):
-        user = authenticate(request=self.context.get("request"), username=attrs["username"],
+        request = self.context.get("request")
+        # The Django request itself, so django-axes counts the failure and marks a lockout on it.
+        user = authenticate(request=getattr(request, "_request", request), username=attrs["username"],
                             password=attrs["password"])
         if user is None:
             raise serializers.ValidationError(_("Tên đăng nhập hoặc mật khẩu không đúng."), code="authorization")
@@ -67,6 +72,17 @@ class VietnameseAuthTokenSerializer(serializers.Serializer):
 
 
 class TokenLoginView(ObtainAuthToken):
-    """POST username and password → {"token": "…"}; send it back as "Authorization: Token …"."""
+    """POST username and password → {"token": "…", "expires": "…"}; send it back as "Authorization: Token …".
+
+    Throttled per client address (scope "token"), and django-axes locks a username after repeated failures.
+    """
 
     serializer_class = VietnameseAuthTokenSerializer
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key, "expires": token_expires_at(token).isoformat()})

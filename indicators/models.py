@@ -2,6 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 from plans.models import PlanItem, Task
@@ -95,6 +96,8 @@ class Target(models.Model):
     low = models.DecimalField(_("giá trị (cận dưới)"), null=True, blank=True, **VALUE_DIGITS)
     high = models.DecimalField(_("cận trên"), null=True, blank=True, **VALUE_DIGITS)
     text = models.TextField(_("nguyên văn"), blank=True)
+    # Who changed what and when (the staff's audit page, reports/admin_audit.py).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("mục tiêu năm")

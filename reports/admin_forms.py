@@ -16,6 +16,7 @@ from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from agencies.uploads import UploadRefused
 from indicators.numbers import format_value
 from plans.models import Plan
 from reports import services
@@ -218,7 +219,11 @@ class AttachmentAdminForm(forms.ModelForm):
         if uploaded.size > services.ATTACHMENT_MAX_BYTES:
             raise forms.ValidationError(_("Tệp “%(name)s” lớn hơn 20 MB.") % {"name": uploaded.name})
         # The same content check as attachment_add, so the message stands beside the field.
-        if services._detect_attachment_type(uploaded) is None:
+        try:
+            extension = services._detect_attachment_type(uploaded)
+        except UploadRefused as error:
+            raise forms.ValidationError(error.message) from error
+        if extension is None:
             raise forms.ValidationError(
                 _("Tệp “%(name)s” không phải PDF, DOCX, XLSX, JPG hoặc PNG (kiểm tra theo nội dung tệp).")
                 % {"name": uploaded.name})

@@ -17,13 +17,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agencies.errors import UserError
 from agencies.text import fold
+from agencies.uploads import UploadRefused, bounded_rows, open_workbook
+from indicators.exporting.cells import set_cell, write_cell
 from indicators.exporting.xlsx_writer import DATE_FORMAT, excel_number_format
 from indicators.numbers import format_number, format_value
 from reports.forms import NARRATIVE_LABELS, indicator_input_kind, ratio_labels
@@ -113,10 +115,10 @@ def _column_letter(index: int) -> str:
 def _header(sheet, columns, title: str, report: AgencyReport, hint: str) -> None:
     sheet["B1"] = title
     sheet["B1"].font = Font(bold=True, size=13)
-    sheet["B2"] = _("%(agency)s · %(period)s · Hạn nộp: trước ngày %(due)s · Số liệu từ %(start)s đến %(end)s") % {
+    set_cell(sheet["B2"], _("%(agency)s · %(period)s · Hạn nộp: trước ngày %(due)s · Số liệu từ %(start)s đến %(end)s") % {
         "agency": report.agency.name, "period": report.period.label,
         "due": report.period.due_on.strftime("%d/%m/%Y"),
-        "start": report.period.data_from.strftime("%d/%m/%Y"), "end": report.period.data_to.strftime("%d/%m/%Y")}
+        "start": report.period.data_from.strftime("%d/%m/%Y"), "end": report.period.data_to.strftime("%d/%m/%Y")})
     sheet["B3"] = hint
     sheet["B3"].font = Font(italic=True, color="5B6775")
     for index, (_key, header, width, *_rest) in enumerate(columns, start=1):
@@ -190,7 +192,7 @@ def report_workbook(report: AgencyReport, page: dict, *, prefill: bool = True) -
             "note": entry.note, "source": source.source, "as_of": entry.as_of,
         }
         for index, (key, _header_text, _width, editable_for) in enumerate(INDICATOR_COLUMNS, start=1):
-            cell = sheet.cell(row=row, column=index, value=values[key] if values[key] != "" else None)
+            cell = write_cell(sheet, row, index, values[key] if values[key] != "" else None)
             cell.alignment = Alignment(wrap_text=key in ("name", "note"), vertical="top")
             if kind in editable_for:
                 cell.protection = UNLOCKED
@@ -227,7 +229,7 @@ def report_workbook(report: AgencyReport, page: dict, *, prefill: bool = True) -
             "progress": source.progress, "done": entry.done, "next": entry.next_steps,
         }
         for index, (key, _header_text, _width, editable) in enumerate(TASK_COLUMNS, start=1):
-            cell = tasks.cell(row=row, column=index, value=values[key] if values[key] != "" else None)
+            cell = write_cell(tasks, row, index, values[key] if values[key] != "" else None)
             cell.alignment = Alignment(wrap_text=key in ("content", "done", "next"), vertical="top")
             if editable and key != "id":
                 cell.protection = UNLOCKED
@@ -243,7 +245,7 @@ def report_workbook(report: AgencyReport, page: dict, *, prefill: bool = True) -
         row = FIRST_DATA_ROW + offset
         narrative.cell(row=row, column=1, value=name)
         narrative.cell(row=row, column=2, value=str(NARRATIVE_LABELS[name])).font = Font(bold=True)
-        cell = narrative.cell(row=row, column=3, value=getattr(report, name) or None)
+        cell = write_cell(narrative, row, 3, getattr(report, name) or None)
         cell.protection = UNLOCKED
         cell.fill = INPUT_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -293,7 +295,7 @@ def _choice(value: Any, choices) -> str:
 
 
 def _rows(sheet, width: int):
-    for row_number, row in enumerate(sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=width, values_only=True),
+    for row_number, row in enumerate(bounded_rows(sheet, min_row=FIRST_DATA_ROW, max_col=width),
                                      start=FIRST_DATA_ROW):
         if row and any(value not in (None, "") for value in row):
             yield row_number, row
@@ -304,13 +306,24 @@ def read_workbook(report: AgencyReport, uploaded_file) -> Upload:
     if uploaded_file.size > MAX_UPLOAD_BYTES:
         raise WorkbookError(_("Tệp Excel lớn hơn 10 MB; đây không phải tệp báo cáo đã tải xuống."))
     try:
-        workbook = load_workbook(uploaded_file, data_only=True, read_only=False)
+        workbook = open_workbook(uploaded_file, name=uploaded_file.name)
+    except UploadRefused as exc:
+        raise WorkbookError(exc.message) from exc
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise WorkbookError(_("Không đọc được tệp: hãy tải lên đúng tệp .xlsx đã tải xuống từ hệ thống.")) from exc
+    try:
+        return _read_open_workbook(report, workbook)
+    except UploadRefused as exc:
+        raise WorkbookError(exc.message) from exc
+    finally:
+        workbook.close()
+
+
+def _read_open_workbook(report: AgencyReport, workbook) -> Upload:
     if META_SHEET not in workbook.sheetnames or INDICATOR_SHEET not in workbook.sheetnames:
         raise WorkbookError(_("Tệp này không phải mẫu báo cáo của hệ thống (thiếu trang tính “%(sheet)s”). "
                               "Hãy tải mẫu xuống từ trang báo cáo.") % {"sheet": INDICATOR_SHEET})
-    meta = {row[0]: row[1] for row in workbook[META_SHEET].iter_rows(max_col=2, values_only=True) if row[0]}
+    meta = {row[0]: row[1] for row in bounded_rows(workbook[META_SHEET], max_col=2) if row and row[0]}
     if str(meta.get("report")) != str(report.pk):
         raise WorkbookError(_("Tệp này là của một báo cáo khác (%(period)s). Hãy tải lên tệp của báo cáo này.")
                             % {"period": meta.get("period") or "?"})

@@ -28,6 +28,7 @@ from agencies.clock import local_today
 from agencies.errors import UserError
 from agencies.models import Agency, Membership
 from agencies.roles import Role, access
+from agencies.uploads import UploadRefused, check_archive
 from indicators.models import Indicator
 from plans.models import Plan, Task
 from reports.models import (
@@ -58,6 +59,8 @@ Status = AgencyReport.Status
 Action = ReportEvent.Action
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+# Fields of a report's data only the Sở writes, when it enters a paper report on an agency's behalf.
+STAFF_ONLY_FIELDS = ("source_reference", "entered_on_behalf", "on_behalf", "entered_by")
 # Detected extension → stored content type. DOCX and XLSX are zip files told apart by their parts.
 ATTACHMENT_TYPES = {
     "pdf": "application/pdf",
@@ -376,6 +379,11 @@ def report_save(*, report: AgencyReport, user, data: dict, version: int | None,
                 _("Báo cáo vừa được người khác lưu (phiên bản %(current)s, bạn đang sửa phiên bản %(yours)s). "
                   "Vui lòng tải lại để xem thay đổi rồi nhập lại.") % {"current": locked.version, "yours": version},
                 current_version=locked.version)
+        if not on_behalf and (refused := [name for name in STAFF_ONLY_FIELDS if name in data]):
+            # Every entry path (form, Excel, API) ends here: a reporter cannot name a dispatch or flag
+            # its own report as entered by the Sở.
+            raise ReportDataInvalid({name: [_("Chỉ cán bộ Sở KH&CN nhập thay mới được ghi trường này.")]
+                                     for name in refused})
         cleaned, errors = validate_report_data(locked, data)
         if errors:
             raise ReportDataInvalid(errors)
@@ -565,6 +573,9 @@ def _detect_attachment_type(uploaded_file: UploadedFile) -> str | None:
                 names = set(archive.namelist())
         except zipfile.BadZipFile:
             return None
+        uploaded_file.seek(0)
+        # Stored, not parsed, but staff open it later: a zip bomb is refused here.
+        check_archive(uploaded_file, name=uploaded_file.name)
         if "[Content_Types].xml" not in names:
             return None
         if "word/document.xml" in names:
@@ -584,7 +595,10 @@ def attachment_add(*, report: AgencyReport, user, uploaded_file: UploadedFile) -
         raise _refuse(report, _("đính kèm tệp"))
     if uploaded_file.size > ATTACHMENT_MAX_BYTES:
         raise ReportError(_("Tệp “%(name)s” lớn hơn 20 MB.") % {"name": uploaded_file.name})
-    extension = _detect_attachment_type(uploaded_file)
+    try:
+        extension = _detect_attachment_type(uploaded_file)
+    except UploadRefused as error:
+        raise ReportError(error.message) from error
     if extension is None:
         raise ReportError(_("Tệp “%(name)s” không phải PDF, DOCX, XLSX, JPG hoặc PNG (kiểm tra theo nội dung tệp).")
                           % {"name": uploaded_file.name})

@@ -17,6 +17,15 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """DRF keeps its throttle counts (the token login's) in the cache, keyed by address: one test's
+    logins must not throttle the next test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def province(db):
     return ProvinceFactory(name="Đồng Tháp", code="dong-thap")

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from indicators.exporting.cells import write_cell
 from indicators.exporting.layout import ExportTable
 
 _THIN = Side(style="thin", color="000000")
@@ -76,7 +77,7 @@ def _write_sheet(sheet, table: ExportTable) -> None:
     width = len(table.header)
     row_index = 1
     for line in table.title_lines:
-        cell = sheet.cell(row=row_index, column=1, value=line)
+        cell = write_cell(sheet, row_index, 1, line)
         cell.font = Font(name=_FONT, bold=True, size=13)
         cell.alignment = _CENTER
         if width > 1:
@@ -87,7 +88,7 @@ def _write_sheet(sheet, table: ExportTable) -> None:
     for offset, labels in enumerate(table.header_rows):
         row_index = first_header_row + offset
         for column, label in enumerate(labels, start=1):
-            cell = sheet.cell(row=row_index, column=column, value=label or None)
+            cell = write_cell(sheet, row_index, column, label or None)
             cell.font = Font(name=_FONT, bold=True, size=11)
             cell.alignment = _CENTER
             cell.border = _BORDER
@@ -97,9 +98,9 @@ def _write_sheet(sheet, table: ExportTable) -> None:
         row_index += 1
         for column, value in enumerate(row.cells, start=1):
             # Numbers and dates as such (Excel sums and sorts them; the importer reads them back as written);
-            # the first column (TT: "1", "I", "1.2") and everything else as text.
+            # the first column (TT: "1", "I", "1.2") and everything else as text, never as a formula.
             stored, number_format = excel_value(value) if value and column > 1 else (value, None)
-            cell = sheet.cell(row=row_index, column=column, value=stored or None)
+            cell = write_cell(sheet, row_index, column, None if stored in ("", None) else stored)
             if number_format:
                 cell.number_format = number_format
             elif stored:

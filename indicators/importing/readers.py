@@ -34,6 +34,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from agencies.errors import UserError
+from agencies.uploads import FULL_LOAD_MAX_PART_BYTES, UploadRefused, check_archive, check_sheet_size
 from indicators.importing.tables import Block, RawTable
 from indicators.numbers import format_number
 
@@ -71,6 +72,11 @@ def read_blocks(path: Path) -> list[Block]:
             % {"name": path.name, "size": f"{size / 1024 / 1024:.1f}".replace(".", ","),
                "limit": MAX_UPLOAD_BYTES // 1024 // 1024}
         )
+    if suffix in {".xlsx", ".docx"}:
+        try:
+            check_archive(path, max_part=FULL_LOAD_MAX_PART_BYTES)
+        except UploadRefused as error:
+            raise ReadError(error.message) from error
     if suffix == ".xlsx":
         blocks = read_xlsx(path)
     elif suffix == ".docx":
@@ -174,6 +180,10 @@ def read_xlsx(path: Path) -> list[Block]:
     tables: list[Block] = []
     try:
         for sheet in workbook.worksheets:
+            try:
+                check_sheet_size(sheet, name=path.name)
+            except UploadRefused as error:
+                raise ReadError(error.message) from error
             table = _read_sheet(sheet, source=path.name)
             if table is not None:
                 tables.append(table)

@@ -92,7 +92,7 @@ def test_unsaved_input_survives_a_reload(login, browser_page, reporter_a, report
     assert "luu=" not in page.url  # the "just saved" marker is taken out of the address
     page.reload()
     assert page.locator("#draft-restored").is_hidden()
-    assert page.evaluate(f"window.localStorage.getItem('chitieu-bao-cao-{report_a.pk}')") is None
+    assert page.evaluate(f"window.localStorage.getItem('chitieu-bao-cao-{reporter_a.pk}-{report_a.pk}')") is None
 
     # "Bỏ dữ liệu khôi phục" throws the local copy away.
     value_input(page, report_a, "I.1").fill("12")

@@ -10,13 +10,13 @@ from zipfile import BadZipFile
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from agencies.management.commands._base import VietnameseCommand
 from agencies.management.commands._province import province_for_command
 from agencies.services import UserRow, UsersImportError, users_import
 from agencies.text import fold
+from agencies.uploads import UploadRefused, bounded_rows, open_workbook
 
 HEADERS = {
     "username": {"username", "ten dang nhap", "tai khoan"},
@@ -30,10 +30,20 @@ REQUIRED = ("username", "agency", "role")
 
 def read_user_rows(path: Path) -> list[UserRow]:
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = open_workbook(path)
+    except UploadRefused as error:
+        raise CommandError(error.message) from None
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError):
         raise CommandError(_("Không đọc được tệp Excel “%(path)s”.") % {"path": path}) from None
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    try:
+        return _user_rows(bounded_rows(workbook.worksheets[0], name=Path(path).name))
+    except UploadRefused as error:
+        raise CommandError(error.message) from None
+    finally:
+        workbook.close()
+
+
+def _user_rows(rows) -> list[UserRow]:
     header = next(rows, None) or ()
     columns = {}
     for index, title in enumerate(header):
@@ -56,7 +66,6 @@ def read_user_rows(path: Path) -> list[UserRow]:
             continue
         result.append(UserRow(row_number=number, username=cell("username"), full_name=cell("full_name"),
                               email=cell("email"), agency=cell("agency"), role=cell("role")))
-    workbook.close()
     return result
 
 
