@@ -7,7 +7,10 @@ A user's memberships are read once per request object and cached on it.
 The rules:
 - an anonymous or inactive user may do nothing;
 - a superuser may read and review everything, in every province;
-- every other user acts only in the provinces of its memberships, with the roles of those memberships.
+- every other user acts only in the provinces of its memberships, with the roles of those memberships;
+- the role "system" (another system's token: the IOC, the open-data portal) is not a person: it reads
+  the open-data feed of its province's plans (`OPEN_DATA_READER_ROLES`) and nothing else. "Any role"
+  below means any role of a person (`PERSON_ROLES`), so a check that names no role never admits it.
 """
 
 from collections.abc import Callable
@@ -25,6 +28,10 @@ Role = Membership.Role
 PLAN_READER_ROLES = (Role.STAFF, Role.LEADER, Role.REPORTER, Role.AGENCY_HEAD)
 #: Roles that read province-wide figures: dashboards of every agency, compliance.
 PROVINCE_READER_ROLES = (Role.STAFF, Role.LEADER)
+#: The roles of people; a check that names no role means one of these (never `Role.SYSTEM`).
+PERSON_ROLES = (Role.STAFF, Role.LEADER, Role.REPORTER, Role.AGENCY_HEAD)
+#: Who reads a plan's open-data feed and package (approved, aggregated figures only).
+OPEN_DATA_READER_ROLES = (Role.SYSTEM, Role.STAFF, Role.LEADER)
 
 
 @dataclass(frozen=True)
@@ -36,13 +43,15 @@ class Access:
     roles: frozenset[str] = frozenset()
 
     def province_ids(self, *roles: str) -> set[int]:
-        return {province for role, _agency, province in self.memberships if not roles or role in roles}
+        roles = roles or PERSON_ROLES
+        return {province for role, _agency, province in self.memberships if role in roles}
 
     def agency_ids(self, *roles: str) -> set[int]:
-        return {agency for role, agency, _province in self.memberships if not roles or role in roles}
+        roles = roles or PERSON_ROLES
+        return {agency for role, agency, _province in self.memberships if role in roles}
 
     def in_province(self, province_id: int | None, *roles: str) -> bool:
-        """Has one of `roles` (any role when none is named) in the province; superusers always."""
+        """Has one of `roles` (any person's role when none is named) in the province; superusers always."""
         return self.is_superuser or (province_id is not None and province_id in self.province_ids(*roles))
 
     def in_agency(self, agency_id: int | None, *roles: str) -> bool:
@@ -109,6 +118,7 @@ def landing_url_name(user) -> str:
         return "dashboards:home"
     if user.is_superuser:
         return "admin:index"
+    # A system account (Role.SYSTEM) has no page: it lands on "no role", like a user without membership.
     return "no_role"
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("bao-cao/", include("reports.urls")),
     path("tien-do/", include("progress.urls")),
     path("tong-quan/", include("dashboards.urls")),
+    path("dau-ra/", include("dashboards.outputs.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

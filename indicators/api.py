@@ -13,7 +13,6 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
-from agencies.models import Agency
 from indicators.exporting import plan_to_json_bytes
 from plans.models import Plan
 
@@ -22,13 +21,8 @@ AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 
 def visible_plans(user):
-    """The plans a user may read: those of the provinces it has a membership in (all, for superusers)."""
-    if not user or not user.is_authenticated:
-        return Plan.objects.none()
-    if user.is_superuser:
-        return Plan.objects.all()
-    provinces = Agency.objects.filter(memberships__user=user).values("province_id")
-    return Plan.objects.filter(province_id__in=provinces)
+    """The plans a user may read: those of the provinces it has a person's membership in (all, for superusers)."""
+    return Plan.objects.visible_to(user)
 
 
 class PlanSummarySerializer(serializers.ModelSerializer):
