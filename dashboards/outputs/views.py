@@ -30,17 +30,17 @@ def _chosen(request):
 def compiled_report_page(request):
     plans = list(Plan.objects.reviewable_by(request.user).order_by("-start_year", "title"))
     context = {"plans": plans, "report": None, "periods": [], "plan": None, "period": None}
-    if not plans:
+    if "plan" in request.GET:
+        plan, period = _chosen(request)
+    elif not plans:
         return render(request, "outputs/compiled_report.html", context)
-    if "plan" not in request.GET:
+    else:
         plan = plans[0]
         started = ReportingPeriod.objects.filter(plan=plan, starts_on__lte=local_today())
         period = started.order_by("-ends_on", "kind").first() or ReportingPeriod.objects.filter(plan=plan).first()
         if period is None:
             context.update(plan=plan)
             return render(request, "outputs/compiled_report.html", context)
-    else:
-        plan, period = _chosen(request)
     context.update(plan=plan, period=period, report=compiled_report(plan=plan, period=period),
                    periods=list(ReportingPeriod.objects.filter(plan=plan).order_by("-year", "kind", "-quarter")))
     return render(request, "outputs/compiled_report.html", context)

@@ -149,3 +149,36 @@ def test_command_refuses_unknown_plan_or_period_in_one_vietnamese_line(outputs_w
     with pytest.raises(CommandError) as error:
         call_command("compile_report", plan or outputs_world.plan.code, "--period", period)
     assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_staff_page_previews_and_downloads(client, outputs_world, staff):
+    client.force_login(staff)
+    page = client.get("/dau-ra/bao-cao-tong-hop/", {"plan": outputs_world.plan.code, "period": "2026-Q3"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "I. KẾT QUẢ ĐẠT ĐƯỢC" in html and "quý III năm 2026" in html and "92,5%" in html
+    assert "Phủ sóng 5G toàn bộ trung tâm các phường." in html
+    assert "UBND phường Cao Lãnh (đã gửi, chờ duyệt)" in html
+    download = client.get("/dau-ra/bao-cao-tong-hop/tai-ve/", {"plan": outputs_world.plan.code, "period": "2026-Q3"})
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == f'attachment; filename="bao-cao-{outputs_world.plan.code}-2026-Q3.docx"'
+    assert _headings(Document(io.BytesIO(download.content)))[0] == ("Heading 1", "I. KẾT QUẢ ĐẠT ĐƯỢC")
+    # Without a choice: the first plan and its latest started period.
+    assert client.get("/dau-ra/bao-cao-tong-hop/").status_code == 200
+
+
+def test_page_answers_404_for_unknown_or_other_province_and_403_for_other_roles(
+        client, outputs_world, staff, other_staff, leader, reporter_a):
+    code = outputs_world.plan.code
+    client.force_login(staff)
+    for query in ({"plan": "khong-co", "period": "2026-Q3"}, {"plan": code, "period": "2031-Q1"},
+                  {"plan": code, "period": ""}):
+        assert client.get("/dau-ra/bao-cao-tong-hop/", query).status_code == 404
+        assert client.get("/dau-ra/bao-cao-tong-hop/tai-ve/", query).status_code == 404
+    client.force_login(other_staff)
+    assert client.get("/dau-ra/bao-cao-tong-hop/", {"plan": code, "period": "2026-Q3"}).status_code == 404
+    for user in (leader, reporter_a):
+        client.force_login(user)
+        assert client.get("/dau-ra/bao-cao-tong-hop/", {"plan": code, "period": "2026-Q3"}).status_code == 403
+    client.logout()
+    assert client.get("/dau-ra/bao-cao-tong-hop/").status_code == 302

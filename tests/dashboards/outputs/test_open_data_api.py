@@ -69,3 +69,15 @@ def test_create_user_accepts_the_system_role(agency_a, role_text, capsys):
     call_command("create_user", "ioc.tinh", "--agency", "Sở Y tế", "--role", role_text)
     membership = Membership.objects.get(user__username="ioc.tinh")
     assert membership.role == Membership.Role.SYSTEM and not membership.user.is_staff
+
+
+def test_import_users_accepts_the_system_role(agency_a, tmp_path, capsys):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["Tên đăng nhập", "Họ và tên", "Thư điện tử", "Cơ quan", "Vai trò"])
+    workbook.active.append(["ioc.tinh", "Trung tâm IOC", "", "Sở Y tế", "Hệ thống"])
+    path = tmp_path / "tai-khoan.xlsx"
+    workbook.save(path)
+    call_command("import_users", str(path))
+    assert Membership.objects.get(user__username="ioc.tinh").role == Membership.Role.SYSTEM
