@@ -49,7 +49,7 @@ def test_headings_are_word_headings_in_the_official_order(outputs_world):
     assert "Số:" in letterhead[0] and "/BC-" in letterhead[0]
 
 
-def test_indicator_table_has_targets_values_percent_and_status_in_vietnamese_format(outputs_world):
+def test_indicator_and_task_tables_in_vietnamese_format(outputs_world):
     _report, document = _document(outputs_world)
     table = _rows(document.tables[1])
     assert table[0] == ["TT", "Chỉ tiêu", "ĐVT", "Mục tiêu năm 2026", "Thực hiện đến nay", "% so với mục tiêu",
@@ -64,9 +64,7 @@ def test_indicator_table_has_targets_values_percent_and_status_in_vietnamese_for
     assert by_name[i4.name][4] == "12"  # flow: Q1 5 + Q2 7; the unapproved Q3 value 9 is not counted
     assert set(table[1]) == {"I. HẠ TẦNG SỐ"}  # the section's row spans the table
 
-
-def test_task_table_counts_done_on_schedule_late_with_lead_agency(outputs_world):
-    _report, document = _document(outputs_world)
+    # The task table: done, on schedule, late, with the lead agency.
     rows = _rows(document.tables[2])
     assert rows[0] == ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tình trạng", "Tiến độ"]
     task = outputs_world.world.tasks["II.1"]
@@ -76,7 +74,7 @@ def test_task_table_counts_done_on_schedule_late_with_lead_agency(outputs_world)
         in _text(document)
 
 
-def test_narratives_are_attributed_and_unapproved_reports_excluded_and_named(outputs_world):
+def test_narratives_attributed_unapproved_excluded_and_named_and_the_compliance_annex(outputs_world):
     report, document = _document(outputs_world)
     text = _text(document)
     assert "Sở Y tế: Phủ sóng 5G toàn bộ trung tâm các phường." in text
@@ -93,9 +91,7 @@ def test_narratives_are_attributed_and_unapproved_reports_excluded_and_named(out
     assert paragraphs.index("I. HẠ TẦNG SỐ") < paragraphs.index("Sở Y tế: Phủ sóng 5G toàn bộ trung tâm các phường.") \
         < paragraphs.index("II. TỒN TẠI, HẠN CHẾ")
 
-
-def test_compliance_annex_lists_on_time_late_and_missing(outputs_world):
-    _report, document = _document(outputs_world)
+    # The compliance annex: on time, late, not at all.
     rows = _rows(document.tables[-1])
     assert rows[0] == ["TT", "Cơ quan, đơn vị", "Gửi báo cáo", "Tình trạng duyệt", "Số lần bị trả lại"]
     by_agency = {r[1]: r for r in rows[1:]}
@@ -141,14 +137,12 @@ def test_command_writes_the_docx(outputs_world, tmp_path):
     assert _headings(Document(str(path)))[0] == ("Heading 1", "I. KẾT QUẢ ĐẠT ĐƯỢC")
 
 
-@pytest.mark.parametrize(("plan", "period", "message"), [
-    ("khong-co", "2026-Q3", "Không có kế hoạch mã “khong-co”."),
-    (None, "2031-Q1", "không có kỳ báo cáo “2031-Q1”"),
-])
-def test_command_refuses_unknown_plan_or_period_in_one_vietnamese_line(outputs_world, plan, period, message):
-    with pytest.raises(CommandError) as error:
-        call_command("compile_report", plan or outputs_world.plan.code, "--period", period)
-    assert message in str(error.value) and "\n" not in str(error.value)
+def test_command_refuses_unknown_plan_or_period_in_one_vietnamese_line(outputs_world):
+    for plan, period, message in (("khong-co", "2026-Q3", "Không có kế hoạch mã “khong-co”."),
+                                  (outputs_world.plan.code, "2031-Q1", "không có kỳ báo cáo “2031-Q1”")):
+        with pytest.raises(CommandError) as error:
+            call_command("compile_report", plan, "--period", period)
+        assert message in str(error.value) and "\n" not in str(error.value)
 
 
 def test_staff_page_previews_and_downloads(client, outputs_world, staff):
