@@ -56,11 +56,13 @@ def test_system_role_reads_nothing_else(client, outputs_world, system_user):
                 f"/api/v1/plans/{code}/compliance/?period=2026-Q3"):
         assert api.get(url).status_code in (403, 404), url
     assert api.get("/api/v1/reports/").json() in ([], {"count": 0, "next": None, "previous": None, "results": []})
-    assert list(Plan.objects.visible_to(system_user)) == []
+    assert list(Plan.objects.visible_to(system_user)) == []  # "any role" means a person's role
+    assert list(Plan.objects.visible_to(system_user, Membership.Role.SYSTEM)) == [outputs_world.plan]
     assert landing_url_name(system_user) == "no_role"
     client.force_login(system_user)
+    report = outputs_world.world.plan.reports.first()
     for url in ("/ke-hoach/", "/bao-cao/", "/bao-cao/duyet/", "/tong-quan/", "/dau-ra/bao-cao-tong-hop/",
-                f"/dau-ra/du-lieu-mo/{code}/", f"/bao-cao/{outputs_world.world.report(outputs_world.world.plan.periods.get(code='2026-Q3').reports.first().agency, '2026-Q3').pk}/"):
+                f"/dau-ra/du-lieu-mo/{code}/", f"/bao-cao/{report.pk}/", f"/ke-hoach/{code}/"):
         assert client.get(url).status_code in (403, 404), url
 
 
