@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 import json
 import zipfile
@@ -7,10 +8,15 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from frictionless import Package, validate
 
+from dashboards.outputs.compiled_report import compiled_report
 from dashboards.outputs.open_data import csv_value, open_data, package_files, package_write
 from progress.models import IndicatorProgress
+from progress.services import plan_recompute
+from tests.factories import IndicatorFactory, TargetFactory, TaskFactory
 
 
 def _csv(path):
@@ -107,3 +113,25 @@ def test_zip_download_for_staff_and_leaders_only(client, outputs_world, staff, l
     assert client.get(url).status_code == 403
     client.force_login(other_staff)
     assert client.get(url).status_code == 404
+
+
+def test_query_count_does_not_grow_with_the_plan(outputs_world):
+    """The package, the feed and the compiled report read set-based: more indicators and tasks, same queries."""
+    plan = outputs_world.plan
+    period = plan.periods.get(code="2026-Q3")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            feed_data = open_data(plan=plan)
+            package_files(feed_data)
+            compiled_report(plan=plan, period=period)
+        return len(queries)
+
+    before = count()
+    section = outputs_world.world.indicators["I.1"].section
+    for n in range(5):
+        indicator = IndicatorFactory(plan=plan, code=f"III.{n}", section=section)
+        TargetFactory(indicator=indicator, year=2026)
+        TaskFactory(plan=plan, code=f"IV.{n}", section=section).lead_agencies.add(outputs_world.agency_c)
+    plan_recompute(plan=plan, as_of=dt.date(2026, 9, 25))
+    assert count() == before
