@@ -51,7 +51,7 @@ class Column:
     required: bool = False
 
 
-def _columns() -> dict[str, list[Column]]:
+def table_columns() -> dict[str, list[Column]]:
     return {
         "chi-tieu": [
             Column("ma_chi_tieu", "string", _("Mã chỉ tiêu"), _("Mã của chỉ tiêu trong kế hoạch, ví dụ I.1"), True),
@@ -276,7 +276,7 @@ def package_name(plan: Plan, year: int | None = None) -> str:
 
 def datapackage(data: OpenData) -> dict:
     """The datapackage.json descriptor (Frictionless Data Package v1)."""
-    plan, columns, titles = data.plan, _columns(), _titles()
+    plan, columns, titles = data.plan, table_columns(), _titles()
     period = (str(data.years[0]) if len(data.years) == 1 else f"{data.years[0]}–{data.years[-1]}")
     number = _(" (số %(number)s)") % {"number": plan.number} if plan.number else ""
     descriptor = {
@@ -294,22 +294,22 @@ def datapackage(data: OpenData) -> dict:
     }
     if data.as_of:
         descriptor["description"] += " " + _("Số liệu tính đến ngày %(day)s.") % {"day": data.as_of.isoformat()}
-    for name, table_columns in columns.items():
+    for name, its_columns in columns.items():
         title, description = titles[name]
         descriptor["resources"].append({
             "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8", "title": title, "description": description,
-            "schema": _schema(table_columns),
+            "schema": _schema(its_columns),
         })
     return descriptor
 
 
 def package_files(data: OpenData) -> dict[str, bytes]:
     """File name → content: datapackage.json and the CSVs it describes."""
-    columns = _columns()
+    columns = table_columns()
     files = {"datapackage.json": json.dumps(datapackage(data), ensure_ascii=False, indent=2).encode("utf-8")}
-    for name, table_columns in columns.items():
-        files[f"{name}.csv"] = _table_csv(data.tables[name], table_columns)
+    for name, its_columns in columns.items():
+        files[f"{name}.csv"] = _table_csv(data.tables[name], its_columns)
     return files
 
 
@@ -335,14 +335,14 @@ def package_zip(data: OpenData) -> bytes:
 
 def feed(data: OpenData) -> dict:
     """The JSON feed: the same tables and figures as the package, typed as JSON."""
-    columns = _columns()
+    columns = table_columns()
     plan = data.plan
     return {
         "plan": {"code": plan.code, "number": plan.number, "title": plan.title, "province": plan.province.name,
                  "start_year": plan.start_year, "end_year": plan.end_year},
         "years": data.years,
         "as_of": data.as_of.isoformat() if data.as_of else None,
-        **{name.replace("-", "_"): [{c.name: json_value(row.get(c.name), c) for c in table_columns}
+        **{name.replace("-", "_"): [{c.name: json_value(row.get(c.name), c) for c in its_columns}
                                     for row in data.tables[name]]
-           for name, table_columns in columns.items()},
+           for name, its_columns in columns.items()},
     }
