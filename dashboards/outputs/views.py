@@ -26,23 +26,35 @@ def _chosen(request):
         raise Http404 from None
 
 
+def _latest_period(plan: Plan) -> ReportingPeriod | None:
+    """The period a staff member most likely wants: the latest one that has started."""
+    started = ReportingPeriod.objects.filter(plan=plan, starts_on__lte=local_today())
+    return (started.order_by("-ends_on", "-kind").first()
+            or ReportingPeriod.objects.filter(plan=plan).order_by("starts_on").first())
+
+
 @role_required(Role.STAFF)
 def compiled_report_page(request):
+    """?plan=&period=: the preview; ?plan= alone (the plan was just changed): its latest period; nothing: the
+    first plan. An unknown plan or period, or another province's plan, is 404."""
     plans = list(Plan.objects.reviewable_by(request.user).order_by("-start_year", "title"))
     context = {"plans": plans, "report": None, "periods": [], "plan": None, "period": None}
-    if "plan" in request.GET:
+    if "period" in request.GET:
         plan, period = _chosen(request)
-    elif not plans:
-        return render(request, "outputs/compiled_report.html", context)
-    else:
+    elif "plan" in request.GET:
+        plan = next((p for p in plans if p.code == request.GET["plan"]), None)
+        if plan is None:
+            raise Http404
+        period = _latest_period(plan)
+    elif plans:
         plan = plans[0]
-        started = ReportingPeriod.objects.filter(plan=plan, starts_on__lte=local_today())
-        period = started.order_by("-ends_on", "kind").first() or ReportingPeriod.objects.filter(plan=plan).first()
-        if period is None:
-            context.update(plan=plan)
-            return render(request, "outputs/compiled_report.html", context)
-    context.update(plan=plan, period=period, report=compiled_report(plan=plan, period=period),
-                   periods=list(ReportingPeriod.objects.filter(plan=plan).order_by("-year", "kind", "-quarter")))
+        period = _latest_period(plan)
+    else:
+        return render(request, "outputs/compiled_report.html", context)
+    context.update(plan=plan, period=period,
+                   periods=list(ReportingPeriod.objects.filter(plan=plan).order_by("-year", "-kind", "-quarter")))
+    if period is not None:
+        context["report"] = compiled_report(plan=plan, period=period)
     return render(request, "outputs/compiled_report.html", context)
 
 

@@ -157,8 +157,10 @@ def test_staff_page_previews_and_downloads(client, outputs_world, staff):
     assert download.status_code == 200
     assert download["Content-Disposition"] == f'attachment; filename="bao-cao-{outputs_world.plan.code}-2026-Q3.docx"'
     assert _headings(Document(io.BytesIO(download.content)))[0] == ("Heading 1", "I. KẾT QUẢ ĐẠT ĐƯỢC")
-    # Without a choice: the first plan and its latest started period.
-    assert client.get("/dau-ra/bao-cao-tong-hop/").status_code == 200
+    # Without a choice: the first plan and its latest started period; a plan alone: its latest period.
+    for query in ({}, {"plan": outputs_world.plan.code}):
+        response = client.get("/dau-ra/bao-cao-tong-hop/", query)
+        assert response.status_code == 200 and response.context["period"].plan == outputs_world.plan
 
 
 def test_page_answers_404_for_unknown_or_other_province_and_403_for_other_roles(
@@ -166,7 +168,7 @@ def test_page_answers_404_for_unknown_or_other_province_and_403_for_other_roles(
     code = outputs_world.plan.code
     client.force_login(staff)
     for query in ({"plan": "khong-co", "period": "2026-Q3"}, {"plan": code, "period": "2031-Q1"},
-                  {"plan": code, "period": ""}):
+                  {"plan": code, "period": ""}, {"plan": "khong-co"}):
         assert client.get("/dau-ra/bao-cao-tong-hop/", query).status_code == 404
         assert client.get("/dau-ra/bao-cao-tong-hop/tai-ve/", query).status_code == 404
     client.force_login(other_staff)

@@ -1,10 +1,14 @@
 """In Chromium: staff open "Báo cáo tổng hợp" from the menu, pick the period, read the preview and download
 the .docx; on a phone the preview fits the screen."""
 
+import datetime as dt
 import os
 
 import pytest
 from docx import Document
+
+from reports.services import periods_open
+from tests.factories import PlanFactory
 
 pytest_plugins = ["tests.browser.fixtures"]
 SCREENSHOT = os.environ.get("CHITIEU_SCREENSHOT")  # a path, to look at the page by eye
@@ -13,9 +17,17 @@ SCREENSHOT = os.environ.get("CHITIEU_SCREENSHOT")  # a path, to look at the page
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_staff_previews_and_downloads_the_compiled_report(login, outputs_world, staff, tmp_path):
+    other = PlanFactory(province=outputs_world.plan.province, code="chuyen-doi-so-2027", title="Chuyển đổi số",
+                        start_year=2027, end_year=2027)
+    periods_open(plan=other, today=dt.date(2026, 9, 1))
     page = login(staff)
     page.get_by_role("link", name="Báo cáo tổng hợp").click()
+    # Choosing another plan reloads its own periods.
+    page.select_option("#plan", other.code)
+    page.wait_for_url("**plan=chuyen-doi-so-2027")
+    assert page.locator("#period option").first.get_attribute("value").startswith("2027-")
     page.select_option("#plan", outputs_world.plan.code)
+    page.wait_for_url(f"**plan={outputs_world.plan.code}")
     page.select_option("#period", "2026-Q3")
     page.get_by_role("button", name="Xem").click()
     preview = page.get_by_role("article", name="Bản xem trước báo cáo")
