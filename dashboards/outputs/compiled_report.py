@@ -142,7 +142,10 @@ def period_words(period: ReportingPeriod) -> str:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text else text
+    """"Phát triển hạ tầng số…" reads "Kế hoạch phát triển hạ tầng số…"; an acronym ("IOC", "IPv6") stays."""
+    if len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def _day(day: dt.date | None) -> str:
