@@ -79,7 +79,7 @@ class TableRow:
 class Table:
     headers: list[str]
     rows: list[TableRow]
-    widths_cm: list[float]
+    widths_cm: list[float]  # adding up to 16 cm: A4 less the 3 cm and 2 cm margins
     kind: str = "table"
 
 
@@ -275,7 +275,7 @@ def _indicator_part(plan, snapshot) -> list:
             _target_words(row), _actual_words(row), percent, str(STATUS_LABELS.get(row.status, row.status))]))
     blocks.append(Table(headers=[_("TT"), _("Chỉ tiêu"), _("ĐVT"), _("Mục tiêu năm %(year)s") % {"year": year},
                                  _("Thực hiện đến nay"), _("% so với mục tiêu"), _("Đánh giá")],
-                        rows=table_rows, widths_cm=[1.0, 6.0, 1.8, 2.4, 2.4, 1.8, 2.2]))
+                        rows=table_rows, widths_cm=[1.0, 5.6, 1.8, 2.2, 2.0, 1.6, 1.8]))
     return blocks
 
 
@@ -312,7 +312,7 @@ def _task_part(plan, snapshot) -> list:
                                     clean_text(task.deadline_text) or _day(row.due), state, progress]))
     blocks.append(Table(headers=[_("TT"), _("Nhiệm vụ"), _("Cơ quan chủ trì"), _("Thời hạn"), _("Tình trạng"),
                                  _("Tiến độ")],
-                        rows=table_rows, widths_cm=[1.0, 7.0, 3.2, 2.2, 2.6, 1.6]))
+                        rows=table_rows, widths_cm=[1.0, 6.4, 3.0, 2.0, 2.4, 1.2]))
     return blocks
 
 
@@ -425,7 +425,7 @@ def _compliance_annex(plan, period, today, words) -> list:
         return blocks
     blocks.append(Table(headers=[_("TT"), _("Cơ quan, đơn vị"), _("Gửi báo cáo"), _("Tình trạng duyệt"),
                                  _("Số lần bị trả lại")],
-                        rows=rows, widths_cm=[1.0, 7.5, 2.8, 3.5, 2.2]))
+                        rows=rows, widths_cm=[1.0, 6.8, 2.6, 3.4, 2.2]))
     return blocks
 
 
@@ -446,7 +446,7 @@ def _results_annex(plan, year) -> list:
         for row in group.rows:
             rows.append(TableRow([f"{row.number} {clean_text(row.objective)}", clean_text(row.target),
                                   clean_text(row.result)]))
-    blocks.append(Table(headers=list(appendix.headers), rows=rows, widths_cm=[8.0, 3.5, 5.5]))
+    blocks.append(Table(headers=list(appendix.headers), rows=rows, widths_cm=[8.0, 3.0, 5.0]))
     return blocks
 
 
@@ -474,7 +474,11 @@ def compiled_report_docx(report: CompiledReport) -> bytes:
     for name, size in (("Normal", 13), ("Heading 1", 13), ("Heading 2", 13), ("Heading 3", 13)):
         style = document.styles[name]
         style.font.name, style.font.size = "Times New Roman", Pt(size)
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Times New Roman")
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.set(qn("w:eastAsia"), "Times New Roman")
+        # The template's headings take the theme's font (Calibri Light), which wins over a named font.
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
         if name != "Normal":
             style.font.color.rgb = RGBColor(0, 0, 0)
             style.font.bold = True
@@ -530,6 +534,10 @@ def compiled_report_docx(report: CompiledReport) -> bytes:
                     continue
                 for cell, text in zip(cells, row.cells, strict=True):
                     cell_text(cell, text)
+            # Word reads the cells' widths, LibreOffice the grid's: set both, and no autofit.
+            table.autofit = False
+            for column, width in zip(table.columns, block.widths_cm, strict=False):
+                column.width = Cm(width)
             for row in table.rows:
                 for cell, width in zip(row.cells, block.widths_cm, strict=False):
                     cell.width = Cm(width)
