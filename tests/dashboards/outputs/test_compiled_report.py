@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -7,6 +8,8 @@ from docx import Document
 
 from dashboards.outputs.compiled_report import compiled_report, compiled_report_docx, plan_and_period
 from reports.models import AgencyReport
+from reports.services import periods_open
+from tests.factories import PlanFactory
 
 
 def _document(outputs_world, code="2026-Q3"):
@@ -178,3 +181,15 @@ def test_page_answers_404_for_unknown_or_other_province_and_403_for_other_roles(
         assert client.get("/dau-ra/bao-cao-tong-hop/", {"plan": code, "period": "2026-Q3"}).status_code == 403
     client.logout()
     assert client.get("/dau-ra/bao-cao-tong-hop/").status_code == 302
+
+
+def test_a_plan_never_recomputed_still_builds(province, dost):
+    plan = PlanFactory(province=province, code="moi", title="Kế hoạch mới", monitoring_agency=dost)
+    periods_open(plan=plan, today=dt.date(2026, 12, 15))
+    for code in ("2026-Q3", "2026-Y"):
+        plan_found, period = plan_and_period(plan_code="moi", period_code=code)
+        document = Document(io.BytesIO(compiled_report_docx(compiled_report(plan=plan_found, period=period))))
+        text = _text(document)
+        assert "Chưa có số liệu tiến độ của năm này" in text
+        assert "Kỳ này chưa có báo cáo nào của các cơ quan, đơn vị được duyệt" in text
+    assert "hãy tính lại tiến độ trước" in text  # the annual results appendix says why it is empty
