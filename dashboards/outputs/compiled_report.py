@@ -95,6 +95,15 @@ class Letterhead:
 
 
 @dataclass
+class Signoff:
+    """Below the text: "Nơi nhận" on the left, the signer's title on the right (left blank to sign)."""
+
+    recipients: list[str]
+    signer: str
+    kind: str = "signoff"
+
+
+@dataclass
 class PageBreak:
     kind: str = "page_break"
 
@@ -191,10 +200,7 @@ def compiled_report(*, plan: Plan, period: ReportingPeriod, today: dt.date | Non
         blocks.extend(_grouped_narratives(approved, name))
     blocks.append(_p(_("Trên đây là báo cáo tình hình thực hiện Kế hoạch %(title)s %(period)s của %(issuer)s./.")
                      % {"title": _lower_first(clean_text(plan.title)), "period": words, "issuer": issuer}))
-    blocks.append(_p(Run(_("Nơi nhận:"), bold=True, italic=True), indent=False, align="left"))
-    blocks.append(_p(_("- UBND tỉnh (b/c);"), indent=False, align="left"))
-    blocks.append(_p(_("- Lưu: VT."), indent=False, align="left"))
-    blocks.append(_p(Run(_("THỦ TRƯỞNG CƠ QUAN"), bold=True), align="right", indent=False))
+    blocks.append(Signoff(recipients=[_("- UBND tỉnh (b/c);"), _("- Lưu: VT.")], signer=_("THỦ TRƯỞNG CƠ QUAN")))
     blocks.extend(_compliance_annex(plan, period, today, words))
     if period.kind == ReportingPeriod.Kind.ANNUAL:
         blocks.extend(_results_annex(plan, period.year))
@@ -312,7 +318,7 @@ def _task_part(plan, snapshot) -> list:
                                     clean_text(task.deadline_text) or _day(row.due), state, progress]))
     blocks.append(Table(headers=[_("TT"), _("Nhiệm vụ"), _("Cơ quan chủ trì"), _("Thời hạn"), _("Tình trạng"),
                                  _("Tiến độ")],
-                        rows=table_rows, widths_cm=[1.0, 6.4, 3.0, 2.0, 2.4, 1.2]))
+                        rows=table_rows, widths_cm=[1.0, 6.0, 3.0, 2.0, 2.4, 1.6]))
     return blocks
 
 
@@ -511,6 +517,15 @@ def compiled_report_docx(report: CompiledReport) -> bytes:
             paragraph = right.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.add_run(block.place_date).italic = True
+        elif isinstance(block, Signoff):
+            table = document.add_table(rows=1, cols=2)
+            left, right = table.rows[0].cells
+            left.width, right.width = Cm(8), Cm(8)
+            cell_text(left, _("Nơi nhận:"), bold=True)
+            left.paragraphs[0].runs[0].italic = True
+            for line in block.recipients:
+                left.add_paragraph(line)
+            cell_text(right, block.signer, bold=True, center=True)
         elif isinstance(block, Heading):
             document.add_heading(block.text, level=block.level)
         elif isinstance(block, Paragraph):
