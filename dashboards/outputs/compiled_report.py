@@ -18,26 +18,24 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from agencies.clock import local_today
+from agencies.errors import UserError
 from agencies.models import Agency
 from dashboards.outputs.text import clean_text, paragraphs
 from indicators.numbers import format_number
 from indicators.rules import MILESTONE_LABELS, STATUS_LABELS, TASK_STATUS_LABELS, TaskStatus, fmt
 from plans.models import Plan, Section
-from progress.exports import NoSnapshot, results_appendix
+from progress.exports import NoSnapshot, results_table
 from progress.selectors import progress_for_year
-from reports.models import AgencyReport, IndicatorEntry, ReportingPeriod, TaskEntry, local_today
+from reports.models import AgencyReport, IndicatorEntry, ReportingPeriod, TaskEntry
 from reports.selectors import compliance_by_agency, compliance_totals
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 NARRATIVE_SECTIONS = ("shortcomings", "difficulties", "proposals")
 
 
-class CompiledReportError(Exception):
+class CompiledReportError(UserError):
     """An unknown plan or period: `message` is one Vietnamese line."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 # ---------------------------------------------------------------- blocks
@@ -436,23 +434,21 @@ def _compliance_annex(plan, period, today, words) -> list:
 
 
 def _results_annex(plan, year) -> list:
+    """The year-end results appendix (`progress.exports.results_table`), as the annual report's last annex."""
     blocks = [PageBreak()]
     try:
-        appendix = results_appendix(plan=plan, year=year)
+        table = results_table(plan=plan, year=year, result_separator=" ")
     except NoSnapshot as error:
         blocks.append(Heading(1, _("PHỤ LỤC: KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU NĂM %(year)s") % {"year": year}))
-        blocks.append(_p(str(error)))
+        blocks.append(_p(error.message))
         return blocks
-    blocks.append(Heading(1, _("PHỤ LỤC: %(title)s") % {"title": appendix.title}))
-    blocks.append(_p(Run(appendix.subtitle, italic=True), align="center", indent=False))
-    rows = []
-    for group in appendix.groups:
-        if group.title:
-            rows.append(TableRow([clean_text(group.title)], group=True))
-        for row in group.rows:
-            rows.append(TableRow([f"{row.number} {clean_text(row.objective)}", clean_text(row.target),
-                                  clean_text(row.result)]))
-    blocks.append(Table(headers=list(appendix.headers), rows=rows, widths_cm=[8.0, 3.0, 5.0]))
+    # title_lines: "Phụ lục", the title, the "(Kèm theo Kế hoạch số …)" line.
+    blocks.append(Heading(1, _("PHỤ LỤC: %(title)s") % {"title": table.title_lines[1]}))
+    blocks.extend(_p(Run(line, italic=True), align="center", indent=False) for line in table.title_lines[2:])
+    rows = [TableRow([clean_text(row.cells[0])], group=True) if row.is_section
+            else TableRow([clean_text(cell) for cell in row.cells]) for row in table.rows]
+    blocks.append(Table(headers=list(table.header), rows=rows, widths_cm=[8.0, 3.0, 5.0]))
+    blocks.extend(_p(Run(line, italic=True)) for line in table.footer_lines)
     return blocks
 
 

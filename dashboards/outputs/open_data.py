@@ -24,6 +24,8 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.clock import local_today
+from agencies.errors import UserError
 from dashboards.outputs.text import clean_text, text_cell
 from indicators.models import VALUE_DIGITS, Indicator, Target
 from indicators.rules import STATUS_LABELS
@@ -31,15 +33,13 @@ from plans.models import Plan, Section
 from progress.models import IndicatorProgress, PlanProgress
 from progress.selectors import indicator_year_figures
 from progress.services import pick_actual
-from reports.models import ReportingPeriod, local_today
+from reports.models import ReportingPeriod
 
 SNAPSHOT_PLACES = Decimal(1).scaleb(-VALUE_DIGITS["decimal_places"])
 
 
-class OpenDataError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class OpenDataError(UserError):
+    """A year outside the plan: `message` is one Vietnamese line."""
 
 
 @dataclass(frozen=True)

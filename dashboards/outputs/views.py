@@ -4,6 +4,7 @@ open-data package download (staff and leaders)."""
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from agencies.clock import local_today
 from agencies.roles import Role, role_required
 from dashboards.outputs.compiled_report import (
     DOCX_CONTENT_TYPE,
@@ -14,7 +15,7 @@ from dashboards.outputs.compiled_report import (
 )
 from dashboards.outputs.open_data import OpenDataError, open_data, package_name, package_zip
 from plans.models import Plan
-from reports.models import ReportingPeriod, local_today
+from reports.models import ReportingPeriod
 
 
 def _chosen(request):
