@@ -87,6 +87,8 @@ class Membership(models.Model):
         REPORTER = "reporter", _("Người báo cáo")
         AGENCY_HEAD = "agency_head", _("Lãnh đạo đơn vị")
         LEADER = "leader", _("Lãnh đạo UBND tỉnh")
+        # Another system (the IOC, the open-data portal) reading with a token: the open-data feed only.
+        SYSTEM = "system", _("Hệ thống")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
                              verbose_name=_("người dùng"))

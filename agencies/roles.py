@@ -12,12 +12,16 @@ The rules, the same everywhere (pages, API, admin, exports, commands):
   where it has a membership: it is staff, not a reporter);
 - every other user acts only in the provinces of its memberships, with the roles of those memberships.
   All memberships count, not the first one (a user works in one province: `membership_add` refuses a
-  second one, so "the" province of a user is that of any of its memberships).
+  second one, so "the" province of a user is that of any of its memberships);
+- the role "system" (`Role.SYSTEM`: another system's token, the IOC, the open-data portal) is not a
+  person: it reads the open-data feed of its province's plans and nothing else. "Any role" below means
+  any role of a person (`PERSON_ROLES`): a check that names no role never admits a system account.
 
 Who may what:
 | what                                              | who                                                  | asked by |
 |---------------------------------------------------|------------------------------------------------------|----------|
-| read a plan (API plan list and file)              | any role in the plan's province                      | `Plan.objects.visible_to(user)` |
+| read a plan (API plan list and file)              | any person's role in the plan's province             | `Plan.objects.visible_to(user)` |
+| read a plan's open data (feed; the zip download)  | `OPEN_DATA_READER_ROLES` (staff, leaders for the zip) | `Plan.objects.visible_to(user, *OPEN_DATA_READER_ROLES)` |
 | read a plan's progress (API, dashboards)          | `PLAN_READER_ROLES` in the plan's province           | `plan.is_visible_to(user, *PLAN_READER_ROLES)` |
 | read compliance, province-wide dashboards         | `PROVINCE_READER_ROLES` in the plan's province       | `plan.is_visible_to(user, *PROVINCE_READER_ROLES)` |
 | plan pages and exports, review queue, compliance  | staff of the plan's province                         | `Plan.objects.reviewable_by(user)`, `plan.is_reviewable_by(user)` |
@@ -48,6 +52,10 @@ Role = Membership.Role
 PLAN_READER_ROLES = (Role.STAFF, Role.LEADER, Role.REPORTER, Role.AGENCY_HEAD)
 #: Roles that read province-wide figures: dashboards of every agency, compliance.
 PROVINCE_READER_ROLES = (Role.STAFF, Role.LEADER)
+#: The roles of people; a check that names no role means one of these (never `Role.SYSTEM`).
+PERSON_ROLES = (Role.STAFF, Role.LEADER, Role.REPORTER, Role.AGENCY_HEAD)
+#: Who reads a plan's open-data feed and package (approved, aggregated figures only).
+OPEN_DATA_READER_ROLES = (Role.SYSTEM, Role.STAFF, Role.LEADER)
 #: Roles that write their own agency's reports.
 AGENCY_ROLES = (Role.REPORTER, Role.AGENCY_HEAD)
 
@@ -72,17 +80,20 @@ class Access:
     province: Province | None = None  # of its memberships (one province per user); None without any
 
     def province_ids(self, *roles: str) -> set[int]:
-        return {province for role, _agency, province in self.memberships if not roles or role in roles}
+        roles = roles or PERSON_ROLES
+        return {province for role, _agency, province in self.memberships if role in roles}
 
     def agency_ids(self, *roles: str) -> set[int]:
-        return {agency for role, agency, _province in self.memberships if not roles or role in roles}
+        roles = roles or PERSON_ROLES
+        return {agency for role, agency, _province in self.memberships if role in roles}
 
     def in_province(self, province_id: int | None, *roles: str) -> bool:
-        """Has one of `roles` (any role when none is named) in the province; superusers always."""
+        """Has one of `roles` (any person's role when none is named) in the province; superusers always."""
         return self.is_superuser or (province_id is not None and province_id in self.province_ids(*roles))
 
     def in_agency(self, agency_id: int | None, *roles: str) -> bool:
-        """Has one of `roles` (any role when none is named) in the agency itself (superusers not: see above)."""
+        """Has one of `roles` (any person's role when none is named) in the agency itself (superusers not:
+        see above)."""
         return agency_id is not None and agency_id in self.agency_ids(*roles)
 
     def for_report(self, *, province_id: int, agency_id: int) -> ReportRoles:
@@ -119,7 +130,7 @@ def sees_everything(user) -> bool:
 
 
 def provinces_where(user, *roles: str):
-    """Ids of the provinces where `user` has one of `roles` (any role when none is named), for a filter
+    """Ids of the provinces where `user` has one of `roles` (any person's role when none is named), for a filter
     (`province_id__in=`): the cached set once `access(user)` was read, else a subquery, so that a list
     filtered by it costs no query of its own. Superusers are not expanded: ask `sees_everything` first."""
     if _cached(user):
@@ -143,8 +154,7 @@ def _cached(user) -> bool:
 
 
 def _memberships(user, roles: tuple[str, ...]):
-    memberships = Membership.objects.filter(user=user)
-    return memberships.filter(role__in=roles) if roles else memberships
+    return Membership.objects.filter(user=user, role__in=roles or PERSON_ROLES)
 
 
 def forget_access(user) -> None:
@@ -167,7 +177,7 @@ def user_province(user) -> Province | None:
 
 
 def user_agencies(user, *roles: str):
-    """The agencies where the user has one of `roles` (any role when none is named)."""
+    """The agencies where the user has one of `roles` (any person's role when none is named)."""
     return Agency.objects.filter(pk__in=agencies_where(user, *roles))
 
 
@@ -199,6 +209,7 @@ def landing_url_name(user) -> str:
         return "dashboards:overview"
     if user.is_superuser:
         return "admin:index"
+    # A system account (Role.SYSTEM) has no page: it lands on "no role", like a user without membership.
     return "no_role"
 
 

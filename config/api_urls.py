@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("indicators.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("progress.api_urls")),
+    path("", include("dashboards.outputs.api_urls")),
 ]

@@ -31,6 +31,7 @@ urlpatterns = [
     path("tien-do/", include("progress.urls")),
     path("tong-quan/", include("dashboards.urls")),
     path("cong-khai/", include("dashboards.public_urls")),
+    path("dau-ra/", include("dashboards.outputs.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/nhat-ky-thay-doi/", admin.site.admin_view(audit_view), name="admin_audit"),
     path("admin/", admin.site.urls),

@@ -15,8 +15,8 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(province=province)
 
     def visible_to(self, user, *roles: str) -> "PlanQuerySet":
-        """The plans `user` may read: those of the provinces where it has one of `roles` (any role when
-        none is named); every plan for a superuser; none for an anonymous or inactive user.
+        """The plans `user` may read: those of the provinces where it has one of `roles` (any person's role
+        when none is named; `Role.SYSTEM` only when named); every plan for a superuser; none for an anonymous or inactive user.
 
         The one answer to "which plans": see `agencies.roles` for the rules."""
         if sees_everything(user):

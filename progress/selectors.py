@@ -143,12 +143,17 @@ SQL_PARTS = {"pivot": _pivot_sql(), "figure": _figure_sql()}
 
 
 def indicator_year_figures(*, plan_id: int, as_of: dt.date, indicator_ids=None,
-                           from_year: int | None = None) -> list[YearFigures]:
+                           from_year: int | None = None, through_order: int | None = None) -> list[YearFigures]:
     """Per indicator and year, the aggregates of approved values (one query), read as the indicator
-    needs: a stock from each agency's latest period, a flow from its quarters or annual report."""
+    needs: a stock from each agency's latest period, a flow from its quarters or annual report.
+
+    `through_order` (1–4 a quarter, 5 the annual report) counts only the periods of each year up to that
+    one: the year's figure as it stood at the end of that period (the open-data values by period)."""
     where, params = _in_clause("e.indicator_id", indicator_ids)
     if from_year is not None:
         where, params = f"{where} AND p.year >= %s", [*params, from_year]
+    if through_order is not None:
+        where, params = f"{where} AND COALESCE(p.quarter, 5) <= %s", [*params, through_order]
     sql = INDICATOR_YEAR_SQL.format(indicator_filter=where, **SQL_PARTS)
     with connection.cursor() as cursor:
         cursor.execute(sql, [plan_id, _instant(end_of_day(as_of)), *params])

@@ -146,8 +146,9 @@ def _insert(model: type[models.Model], rows: list[dict]) -> None:
 # ---------------------------------------------------------------- indicators
 
 
-def _pick_actual(method: str, figures: YearFigures) -> Decimal | None:
-    """The province figure by the indicator's aggregation, from the sums the database computed."""
+def pick_actual(method: str, figures: YearFigures) -> Decimal | None:
+    """The province figure by the indicator's aggregation, from the sums the database computed (also read
+    by the open-data package, so its values by period are counted exactly as the snapshots)."""
     if method == Indicator.Aggregation.LATEST:
         if figures.newest_value is not None:
             return figures.newest_value
@@ -207,7 +208,7 @@ def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year
         previous = earlier.get(indicator.pk, base_value)
         for year in years:
             figures = figures_by.get((indicator.pk, year))
-            actual = _pick_actual(indicator.aggregation, figures) if figures else None
+            actual = pick_actual(indicator.aggregation, figures) if figures else None
             target = targets_by.get((indicator.pk, year))
             result = rules.year_status(rules.YearInput(
                 year=year, as_of=as_of, target=_target_rule(target), actual=actual, previous=previous,

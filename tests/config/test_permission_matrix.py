@@ -110,6 +110,9 @@ ROWS = [
     Row("dashboards:recompute", _(REDIRECT, 403, 403, 403, 403, 404, LOGIN), kwargs=plan, method="post"),
     # The world's plan is not published: the public page answers 404 to everyone.
     Row("public:progress", _(404, 404, 404, 404, 404, 404, 404), kwargs=plan),
+    Row("outputs:compiled_report", _(200, 403, 403, 403, 403, 200, LOGIN)),
+    Row("outputs:compiled_report_docx", _(404, 403, 403, 403, 403, 404, LOGIN)),
+    Row("outputs:open_data_zip", _(200, 403, 403, 403, 200, 404, LOGIN), kwargs=plan),
     Row("dashboards:home", _(200, 403, 403, 403, 200, 200, LOGIN)),
     # The API: 401 or 403 without credentials (401 where the token is tried first), 404 for what a caller
     # may not see, 403 for an action the caller's role may not take on a report it sees.
@@ -117,6 +120,7 @@ ROWS = [
     Row("api-plans", _(200, 200, 200, 200, 200, 200, 401)),
     Row("api-plan", _(200, 200, 200, 200, 200, 404, 401), kwargs=plan),
     Row("api-plan-progress", _(200, 200, 200, 200, 200, 404, 403), kwargs=plan),
+    Row("api-plan-open-data", _(200, 404, 404, 404, 200, 404, 401), kwargs=plan),
     Row("api-plan-compliance", _(200, 404, 404, 404, 200, 404, 403), kwargs=plan),
     Row("api-reports", _(200, 200, 200, 200, 200, 200, 403)),
     Row("api-report", _(200, 200, 404, 200, 200, 404, 403), kwargs=report),
