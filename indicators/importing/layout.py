@@ -322,6 +322,7 @@ def _section_heading(cells: list[str], columns: list[Column], number_col: int | 
 _TITLE_ROLES = {"name", "content", "objective", "project", ""}
 _ARABIC = re.compile(r"^\d{1,3}$")
 _ARABIC_DOTTED = re.compile(r"^\d{1,3}(?:\.\d{1,3})+$")
+_UNMARKED_KINDS = {"numbered", "subnumbered", "bold"}
 _SUB_ITEM = re.compile(r"^(?:[a-zđ][.)]?|[-+•*])$")
 
 
@@ -527,6 +528,7 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
     previous: LogicalRow | None = None
     previous_cells: list[str] = []
     group_year: int | None = None
+    parted: set[tuple] = set()  # sections whose items are numbered as their parts ("2.1", "a")
     for position, (line, cells, broke, across_cols, down_cols, raw_width, bold) in enumerate(raw_rows):
         # A row merged across the table (Excel, Word) repeats its text in every cell: it is one cell.
         unmerged = ["" if i in across_cols else c for i, c in enumerate(cells)]
@@ -546,6 +548,13 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
                                         following=_next_number(raw_rows, position + 1, number_col,
                                                                by_role.get(name_role)))
         if heading:
+            if heading[0] == "plain" and bold and bold_marks:
+                heading = ("bold", *heading[1:])
+            if heading[0] == "bold":
+                # A title in bold with no number stands beside the numbered and bold sections before it, not
+                # under them.
+                while stack and stack[-1].kind in _UNMARKED_KINDS:
+                    stack.pop()
             open_section(*heading)
             previous = None
             continue
@@ -602,6 +611,11 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
                 while stack and stack[-1].kind == "field":
                     stack.pop()
                 open_section("field", "", padded[column.index])
+        if stack and stack[-1].kind == "numbered" and _ARABIC.match(number.rstrip(".)")) and stack[-1].key in parted:
+            # "3" after section 2's items "2.1", "2.2": an item beside the numbered sections, not inside one.
+            stack.pop()
+        if stack and number and (stack[-1].code and number.startswith(f"{stack[-1].code}.") or _SUB_ITEM.match(number)):
+            parted.add(stack[-1].key)
         row = LogicalRow(line=line, values={}, years={}, horizon_years={}, section=stack[-1] if stack else None,
                          number=number.rstrip(".)"), merged_roles=merged_roles, merged_years=merged_years,
                          notes=row_notes, group_year=group_year)
