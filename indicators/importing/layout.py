@@ -506,8 +506,6 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
         after_break = False
     # A table typed all in bold says nothing by it: bold marks a section only beside rows that are not bold.
     bold_marks = any(row[-1] for row in raw_rows) and not all(row[-1] for row in raw_rows)
-    title_only = [_title_only(["" if i in row[3] else c for i, c in enumerate(row[1])], columns, number_col, name_role)
-                  for row in raw_rows]
 
     sections: list[SectionRef] = []
     stack: list[SectionRef] = []
@@ -543,8 +541,9 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
         if heading and kind == COOPERATION and heading[0] == "plain":
             heading = None
         heading = heading or _spanning_heading(unmerged, across_cols)
-        if not heading and title_only[position]:
-            heading = _unmarked_heading(title_only[position], bold=bold and bold_marks,
+        candidate = None if heading else _title_only(unmerged, columns, number_col, name_role)
+        if candidate:
+            heading = _unmarked_heading(candidate, bold=bold and bold_marks,
                                         following=_next_number(raw_rows, position + 1, number_col,
                                                                by_role.get(name_role)))
         if heading:

@@ -188,8 +188,9 @@ def _read_sheet(sheet, *, source: str) -> RawTable | None:
     grid: list[list[str]] = []
     bold: set[int] = set()
     for index, row in enumerate(sheet.iter_rows(min_row=1, max_row=max_row, max_col=max_col)):
-        grid.append([cell_to_text(cell.value, cell.number_format) for cell in row])
-        if _all_bold(cell for cell in row if cell.value is not None and str(cell.value).strip()):
+        texts = [cell_to_text(cell.value, cell.number_format) for cell in row]
+        grid.append(texts)
+        if _all_bold(cell for cell, text in zip(row, texts, strict=True) if text):
             bold.add(index)
     merged: set[tuple[int, int]] = set()
     for cell_range in sheet.merged_cells.ranges:
