@@ -334,8 +334,9 @@ def _title_only(cells: list[str], columns: list[Column], number_col: int | None,
         return None
     index, title = filled[0]
     role = columns[index].role if index < len(columns) else ""
-    if role not in _TITLE_ROLES | {name_role} or not any(ch.isalpha() for ch in title):
-        return None
+    if (role not in _TITLE_ROLES | {name_role} or sum(ch.isalpha() for ch in title) < 3
+            or fold(title).startswith(("tong cong", "tong so", "cong:"))):
+        return None  # a stray mark ("x") or a total's label is not a section title
     number = cells[number_col].rstrip(".)") if number_col is not None and number_col < len(cells) else ""
     if not number and (numbered := _NUMBERED_NAME.match(title)):
         number, title = numbered.group("number"), numbered.group("rest")

@@ -32,6 +32,17 @@ def test_a_bold_title_is_a_section_and_a_bold_row_with_data_an_item():
                     "3": ("Số cơ sở dữ liệu dùng chung", "Dữ liệu số")}
 
 
+def test_a_bold_total_or_stray_mark_is_not_a_section():
+    sections, rows = layout([
+        ["1", "Tỷ lệ hộ có cáp quang", "%", "90", "Sở KH&CN"],
+        ["", "", "", "", "x"],
+        ["2", "Số trạm 5G", "Trạm", "300", "Sở KH&CN"],
+        ["", "Tổng cộng", "", "", ""],
+    ], bold={2, 4})
+    assert sections == []
+    assert rows["TC"] == ("Tổng cộng", None)
+
+
 def test_a_table_typed_all_in_bold_has_no_bold_sections():
     sections, rows = layout([
         ["1", "Tỷ lệ hộ có cáp quang", "%", "90", "Sở KH&CN"],
