@@ -318,6 +318,69 @@ def _section_heading(cells: list[str], columns: list[Column], number_col: int | 
     return None
 
 
+# Roles a section row's only text may sit in: the title (name) column, or a column the header did not name.
+_TITLE_ROLES = {"name", "content", "objective", "project", ""}
+_ARABIC = re.compile(r"^\d{1,3}$")
+_ARABIC_DOTTED = re.compile(r"^\d{1,3}(?:\.\d{1,3})+$")
+_UNMARKED_KINDS = {"numbered", "subnumbered", "bold"}
+_SUB_ITEM = re.compile(r"^(?:[a-zđ][.)]?|[-+•*])$")
+
+
+def _title_only(cells: list[str], columns: list[Column], number_col: int | None,
+                name_role: str) -> tuple[str, str] | None:
+    """(number, title) when the row holds a title and at most a number: no unit, target, agency or deadline."""
+    filled = [(i, c) for i, c in enumerate(cells) if c and i != number_col]
+    if len(filled) != 1:
+        return None
+    index, title = filled[0]
+    role = columns[index].role if index < len(columns) else ""
+    if (role not in _TITLE_ROLES | {name_role} or sum(ch.isalpha() for ch in title) < 3
+            or fold(title).startswith(("tong cong", "tong so", "cong:"))):
+        return None  # a stray mark ("x") or a total's label is not a section title
+    number = cells[number_col].rstrip(".)") if number_col is not None and number_col < len(cells) else ""
+    if not number and (numbered := _NUMBERED_NAME.match(title)):
+        number, title = numbered.group("number"), numbered.group("rest")
+    return number, title
+
+
+def _row_number(cells: list[str], number_col: int | None, name_cols: list[Column] | None) -> str:
+    if number_col is not None and number_col < len(cells) and cells[number_col]:
+        return cells[number_col].rstrip(".)") if not _SUB_ITEM.match(cells[number_col]) else cells[number_col]
+    name = cells[name_cols[0].index] if name_cols and name_cols[0].index < len(cells) else ""
+    numbered = _NUMBERED_NAME.match(name)
+    return numbered.group("number") if numbered else ""
+
+
+def _next_number(raw_rows: list[tuple], position: int, number_col: int | None,
+                 name_cols: list[Column] | None) -> str | None:
+    """The number of the row after a candidate section row (None at the end of the table)."""
+    if position >= len(raw_rows):
+        return None
+    return _row_number(raw_rows[position][1], number_col, name_cols)
+
+
+def _unmarked_heading(candidate: tuple[str, str], *, bold: bool,
+                      following: str | None) -> tuple[str, str, str] | None:
+    """(kind, code, title) for a section row marked only by bold, or numbered "1", "2"… like the items.
+
+    A bold row with nothing but a title (and perhaps a number) is a section. An Arabic-numbered row with only a
+    title is a section when the row under it is numbered as its part: "1.1", "a", "-", or "1" again (the
+    numbering restarts); followed by "2" it is an item that has no data yet, and stays an item.
+    """
+    number, title = candidate
+    if bold:
+        if _ARABIC.match(number):
+            return "numbered", number, title
+        if _ARABIC_DOTTED.match(number):
+            return "subnumbered", number, title
+        return "bold", number, title
+    if not _ARABIC.match(number) or following is None:
+        return None
+    if following.startswith(f"{number}.") or _SUB_ITEM.match(following) or following == "1":
+        return "numbered", number, title
+    return None
+
+
 def _spanning_heading(cells: list[str], across_cols: set[int]) -> tuple[str, str, str] | None:
     """(kind, code, title) when the row's only text is one cell merged across columns: a section title
     ("HẠ TẦNG VIỄN THÔNG - INTERNET", "II. HẠ TẦNG DỮ LIỆU", "1. Hạ tầng dữ liệu")."""
@@ -440,8 +503,10 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
         if distinct and all(re.fullmatch(r"\(?\d{1,2}\)?", c) for c in distinct) and len(distinct) >= 3:
             continue  # the column numbering row under a header: (1) (2) (3) …
         raw_rows.append((line, cells, after_break, across.get(index, set()), down.get(index, set()),
-                         len(table.rows[index])))
+                         len(table.rows[index]), index in table.bold))
         after_break = False
+    # A table typed all in bold says nothing by it: bold marks a section only beside rows that are not bold.
+    bold_marks = any(row[-1] for row in raw_rows) and not all(row[-1] for row in raw_rows)
 
     sections: list[SectionRef] = []
     stack: list[SectionRef] = []
@@ -462,7 +527,8 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
     previous: LogicalRow | None = None
     previous_cells: list[str] = []
     group_year: int | None = None
-    for line, cells, broke, across_cols, down_cols, raw_width in raw_rows:
+    parted: set[tuple] = set()  # sections whose items are numbered as their parts ("2.1", "a")
+    for position, (line, cells, broke, across_cols, down_cols, raw_width, bold) in enumerate(raw_rows):
         # A row merged across the table (Excel, Word) repeats its text in every cell: it is one cell.
         unmerged = ["" if i in across_cols else c for i, c in enumerate(cells)]
         filled_texts = [c for c in unmerged if c]
@@ -476,7 +542,19 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
         if heading and kind == COOPERATION and heading[0] == "plain":
             heading = None
         heading = heading or _spanning_heading(unmerged, across_cols)
+        candidate = None if heading else _title_only(unmerged, columns, number_col, name_role)
+        if candidate:
+            heading = _unmarked_heading(candidate, bold=bold and bold_marks,
+                                        following=_next_number(raw_rows, position + 1, number_col,
+                                                               by_role.get(name_role)))
         if heading:
+            if heading[0] == "plain" and bold and bold_marks:
+                heading = ("bold", *heading[1:])
+            if heading[0] == "bold":
+                # A title in bold with no number stands beside the numbered and bold sections before it, not
+                # under them.
+                while stack and stack[-1].kind in _UNMARKED_KINDS:
+                    stack.pop()
             open_section(*heading)
             previous = None
             continue
@@ -533,6 +611,11 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
                 while stack and stack[-1].kind == "field":
                     stack.pop()
                 open_section("field", "", padded[column.index])
+        if stack and stack[-1].kind == "numbered" and _ARABIC.match(number.rstrip(".)")) and stack[-1].key in parted:
+            # "3" after section 2's items "2.1", "2.2": an item beside the numbered sections, not inside one.
+            stack.pop()
+        if stack and number and (stack[-1].code and number.startswith(f"{stack[-1].code}.") or _SUB_ITEM.match(number)):
+            parted.add(stack[-1].key)
         row = LogicalRow(line=line, values={}, years={}, horizon_years={}, section=stack[-1] if stack else None,
                          number=number.rstrip(".)"), merged_roles=merged_roles, merged_years=merged_years,
                          notes=row_notes, group_year=group_year)
@@ -599,7 +682,9 @@ def _assign_codes(rows: list[LogicalRow]) -> None:
             # Field/group sections without a code of their own give the number to the row (cooperation).
             node, coded = row.section, []
             while node is not None:
-                coded.append(node.code or str(node.key[-1]))
+                code = node.code or str(node.key[-1])
+                if not (coded and coded[-1].startswith(f"{code}.")):  # "1.2" under "1" already says "1"
+                    coded.append(code)
                 node = node.parent
             prefix = coded[::-1]
             if row.section.kind == "field":

@@ -11,6 +11,8 @@ What each reader guarantees:
 - `.docx`: paragraphs and tables in document order. Cells spanning columns (`gridSpan`) or rows
   (`vMerge`) are filled and listed in `merged` the same way; `row_numbers` = table row index + 1.
   Superscript digits typed as formatted runs become ¹²³, so clean_cell drops them as footnotes.
+- `.xlsx` and `.docx` list in `bold` the rows whose text is all bold (cell fonts; runs, directly or by style),
+  for the layout step to tell a section row marked by bold alone.
 - `.csv` / `.tsv`: decoded as UTF-8 (with or without BOM), or UTF-16 when the file starts with its
   BOM (Excel's "Unicode text"), otherwise as Windows-1258 (Vietnamese Windows), which can decode any
   byte; the text is then NFC-normalised. The delimiter of a .csv is sniffed among ";", tab and ","
@@ -146,8 +148,8 @@ def cell_to_text(value: object, number_format: str = "General") -> str:
 
 
 def _compact(grid: list[list[str]], numbers: list[int], merged: set[tuple[int, int]], *, source: str,
-             title: str) -> RawTable | None:
-    """Drop fully empty rows and trailing empty columns; re-index `merged` to the kept rows."""
+             title: str, bold: set[int] | None = None) -> RawTable | None:
+    """Drop fully empty rows and trailing empty columns; re-index `merged` and `bold` to the kept rows."""
     kept = [i for i, row in enumerate(grid) if any(cell for cell in row)]
     if not kept:
         return None
@@ -160,6 +162,7 @@ def _compact(grid: list[list[str]], numbers: list[int], merged: set[tuple[int, i
         source=source,
         title=title,
         merged={(new_index[r], c) for r, c in merged if r in new_index and c < width},
+        bold={new_index[r] for r in bold or () if r in new_index},
     )
 
 
@@ -197,8 +200,12 @@ def _read_sheet(sheet, *, source: str) -> RawTable | None:
     if not max_row or not max_col:
         return None
     grid: list[list[str]] = []
-    for row in sheet.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
-        grid.append([cell_to_text(cell.value, cell.number_format) for cell in row])
+    bold: set[int] = set()
+    for index, row in enumerate(sheet.iter_rows(min_row=1, max_row=max_row, max_col=max_col)):
+        texts = [cell_to_text(cell.value, cell.number_format) for cell in row]
+        grid.append(texts)
+        if _all_bold(cell for cell, text in zip(row, texts, strict=True) if text):
+            bold.add(index)
     merged: set[tuple[int, int]] = set()
     for cell_range in sheet.merged_cells.ranges:
         top, left = cell_range.min_row - 1, cell_range.min_col - 1
@@ -210,7 +217,17 @@ def _read_sheet(sheet, *, source: str) -> RawTable | None:
                 if (r, c) != (top, left):
                     grid[r][c] = value
                     merged.add((r, c))
-    return _compact(grid, list(range(1, len(grid) + 1)), merged, source=source, title=sheet.title)
+    return _compact(grid, list(range(1, len(grid) + 1)), merged, source=source, title=sheet.title, bold=bold)
+
+
+def _all_bold(cells) -> bool:
+    """Every cell bold, and at least one: stops at the first plain cell, so an item row costs one font look-up."""
+    seen = False
+    for cell in cells:
+        if not cell.font.b:
+            return False
+        seen = True
+    return seen
 
 
 # --- .docx ----------------------------------------------------------------------------------------------
@@ -231,6 +248,7 @@ def read_docx(path: Path) -> list[Block]:
         ) from error
     blocks: list[Block] = []
     table_count = 0
+    bold_styles = _bold_styles(document)
     for element in _body_elements(document.element.body):
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -239,7 +257,8 @@ def read_docx(path: Path) -> list[Block]:
                 blocks.append(text)
         elif tag == "tbl":
             table_count += 1
-            table = _read_word_table(element, source=path.name, title=_("Bảng %(n)s") % {"n": table_count})
+            table = _read_word_table(element, source=path.name, title=_("Bảng %(n)s") % {"n": table_count},
+                                     bold_styles=bold_styles)
             if table is not None:
                 blocks.append(table)
     return blocks
@@ -290,10 +309,61 @@ def _cell_text(tc) -> str:
     return "\n".join(p for p in paragraphs if p)
 
 
-def _read_word_table(tbl, *, source: str, title: str) -> RawTable | None:
+def _switched_on(element) -> bool:
+    """A toggle property (<w:b/>, <w:b w:val="0"/>) is on unless its value says off."""
+    return element.get(_w("val"), "true").lower() not in {"0", "false", "off"}
+
+
+def _bold_styles(document) -> set[str]:
+    """Ids of the styles (paragraph or character) that make text bold, following `basedOn`."""
+    by_id = {style.get(_w("styleId")): style for style in document.styles.element.iterchildren(_w("style"))}
+
+    def bold(style_id: str | None, depth: int = 0) -> bool:
+        style = by_id.get(style_id)
+        if style is None or depth > 10:
+            return False
+        properties = style.find(_w("rPr"))
+        own = properties.find(_w("b")) if properties is not None else None
+        if own is not None:
+            return _switched_on(own)
+        based = style.find(_w("basedOn"))
+        return based is not None and bold(based.get(_w("val")), depth + 1)
+
+    return {style_id for style_id in by_id if bold(style_id)}
+
+
+def _row_bold(tr, bold_styles: set[str]) -> bool:
+    """Every run with text in the row is bold (directly, by its character style or its paragraph's style)."""
+    seen = False
+    for p in tr.iter(_w("p")):
+        paragraph_properties = p.find(_w("pPr"))
+        paragraph_style = paragraph_properties.find(_w("pStyle")) if paragraph_properties is not None else None
+        paragraph_bold = paragraph_style is not None and paragraph_style.get(_w("val")) in bold_styles
+        for run in p.iter(_w("r")):
+            if not "".join(t.text or "" for t in run.iterchildren(_w("t"))).strip():
+                continue
+            properties = run.find(_w("rPr"))
+            direct = properties.find(_w("b")) if properties is not None else None
+            run_style = properties.find(_w("rStyle")) if properties is not None else None
+            if direct is not None:
+                bold = _switched_on(direct)
+            elif run_style is not None and run_style.get(_w("val")) in bold_styles:
+                bold = True
+            else:
+                bold = paragraph_bold
+            if not bold:
+                return False
+            seen = True
+    return seen
+
+
+def _read_word_table(tbl, *, source: str, title: str, bold_styles: set[str] = frozenset()) -> RawTable | None:
     grid: list[list[str]] = []
     merged: set[tuple[int, int]] = set()
+    bold: set[int] = set()
     for r, tr in enumerate(tbl.iterchildren(_w("tr"))):
+        if _row_bold(tr, bold_styles):
+            bold.add(r)
         row: list[str] = []
         properties = tr.find(_w("trPr"))
         before = properties.find(_w("gridBefore")) if properties is not None else None
@@ -320,7 +390,7 @@ def _read_word_table(tbl, *, source: str, title: str) -> RawTable | None:
         grid.append(row)
     width = max((len(row) for row in grid), default=0)
     grid = [row + [""] * (width - len(row)) for row in grid]
-    return _compact(grid, list(range(1, len(grid) + 1)), merged, source=source, title=title)
+    return _compact(grid, list(range(1, len(grid) + 1)), merged, source=source, title=title, bold=bold)
 
 
 # --- .csv / .tsv ----------------------------------------------------------------------------------------

@@ -30,6 +30,9 @@ class RawTable:
     # Rows (indices) that follow a page break in the source: only such a row may continue the row
     # before it (text extractions). Readers of files without page breaks leave it empty.
     breaks: set[int] = field(default_factory=set)
+    # Rows (indices) whose text is all bold (.docx runs, .xlsx cell fonts): officials mark a section row by
+    # bold alone as often as by a number. Readers that cannot see formatting leave it empty.
+    bold: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if len(self.rows) != len(self.row_numbers):

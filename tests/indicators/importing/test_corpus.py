@@ -193,3 +193,82 @@ def test_resolution_with_a_roadmap_header_until_2030(province):
     broadband = plan.indicators.get(code="2")
     assert targets(broadband) == {2026: (">=", Decimal("70"), "70"), 2028: (">=", Decimal("80"), "80"),
                                   2030: (">=", Decimal("90"), "≥ 90")}
+
+
+def test_indicator_appendix_whose_sections_are_marked_by_bold_alone(province):
+    report = plan_import(source=CORPUS / "10_chi_tieu_muc_in_dam.docx", create_agencies=True)
+    assert report.ok, report.render()
+    assert counts(report) == {"agencies": 4, "plan": 1, "appendices": 1, "sections": 3, "indicators": 6,
+                              "targets": 10}
+    plan = Plan.objects.get(code=report.plan_code)
+    assert (plan.number, plan.start_year, plan.end_year) == ("140/KH-UBND", 2026, 2027)
+    assert list(plan.sections.order_by("order").values_list("title", flat=True)) == [
+        "Chính quyền số", "Xã hội số", "Kinh tế số"]  # bold runs, the Strong style, bold merged across
+    meetings = plan.indicators.get(code="2")
+    assert (meetings.name, meetings.unit, meetings.section.title) == ("Tỷ lệ cuộc họp trực tuyến", "%", "Chính quyền số")
+    assert {y: t[1] for y, t in targets(meetings).items()} == {2026: Decimal("50"), 2027: Decimal("60")}
+    # A row typed in bold with data of its own is an indicator, not a section.
+    skills = plan.indicators.get(code="4")
+    assert (skills.name, skills.section.title) == ("Tỷ lệ người dân được phổ cập kỹ năng số", "Xã hội số")
+    assert skills.lead_agencies.get().name == "Sở Khoa học và Công nghệ"
+    teams = plan.indicators.get(code="5")  # unit and agency, no target yet: still an indicator
+    assert (teams.unit, targets(teams)) == ("Tổ", {})
+    assert plan.indicators.get(code="6").section.title == "Kinh tế số"
+
+
+def test_task_sheet_whose_sections_are_numbered_in_arabic_numerals(province):
+    report = plan_import_table(source=CORPUS / "11_nhiem_vu_muc_so_a_rap.xlsx", plan_code="de-an-06",
+                               province=province, create_agencies=True,
+                               overrides=PlanOverrides(title="Đề án 06", start_year=2026, end_year=2026))
+    assert report.ok, report.render()
+    assert counts(report) == {"agencies": 5, "plan": 1, "appendices": 1, "sections": 2, "tasks": 6}
+    tasks = {t.code: t for t in Task.objects.filter(plan__code="de-an-06")}
+    assert set(tasks) == {"1.1", "1.2", "2.1", "2.2", "3", "4"}
+    assert tasks["1.2"].section.title == "Hoàn thiện thể chế, chính sách"
+    assert (tasks["1.2"].content, tasks["1.2"].due_date) == ("Ban hành quy chế khai thác dữ liệu dân cư",
+                                                             date(2026, 6, 30))
+    assert tasks["2.2"].section.title == "Phát triển hạ tầng và dữ liệu"
+    assert (tasks["2.2"].lead_agencies.get().name, tasks["2.2"].due_date) == ("Sở Tư pháp", date(2026, 11, 30))
+    # "3" with no data, followed by "4": a task still to be assigned, beside the sections, not a section.
+    assert (tasks["3"].content, tasks["3"].section) == ("Tập huấn cán bộ một cửa", None)
+    assert "Nhiệm vụ 3 không có cơ quan chủ trì" in messages(report)
+    assert tasks["4"].section is None and tasks["4"].due_date == date(2026, 12, 31)
+
+
+def test_indicator_sheet_whose_sections_are_bold_and_items_lettered(province):
+    report = plan_import_table(source=CORPUS / "12_chi_tieu_muc_in_dam.xlsx", plan_code="cds-2030",
+                               province=province, create_agencies=True,
+                               overrides=PlanOverrides(title="CĐS", start_year=2026, end_year=2030))
+    assert report.ok, report.render()
+    assert counts(report) == {"agencies": 3, "plan": 1, "appendices": 1, "sections": 4, "indicators": 6,
+                              "targets": 12}
+    indicators = {i.code: i for i in Indicator.objects.filter(plan__code="cds-2030")}
+    assert set(indicators) == {"1.a", "1.b", "2.a", "2.b", "3.a", "4.a"}
+    stations = indicators["1.b"]
+    assert (stations.name, stations.unit, stations.section.title) == ("Số trạm 5G", "Trạm", "Hạ tầng số")
+    assert {y: t[1] for y, t in targets(stations).items()} == {2026: Decimal("300"), 2030: Decimal("1200")}
+    assert indicators["2.b"].lead_agencies.get().name == "Văn phòng Ủy ban nhân dân tỉnh"
+    # Section 3 is in ordinary type: its items "a" make it a section all the same.
+    assert indicators["3.a"].section.title == "Nhân lực số"
+    # A bold title merged across the sheet, with no number: a section beside the numbered ones. Its item is bold
+    # too, and has data: an indicator.
+    dti = indicators["4.a"]
+    assert (dti.name, dti.unit, dti.section.title, dti.section.parent) == (
+        "Chỉ số chuyển đổi số cấp tỉnh (DTI)", "Điểm", "Chỉ tiêu theo dõi thêm", None)
+    assert {y: t[1] for y, t in targets(dti).items()} == {2026: Decimal("0.6"), 2030: Decimal("0.8")}
+
+
+def test_task_table_whose_sections_are_numbered_like_their_items(province):
+    report = plan_import_table(source=CORPUS / "13_nhiem_vu_muc_so.docx", plan_code="cds-nganh", province=province,
+                               create_agencies=True, overrides=PlanOverrides(title="CĐS ngành", start_year=2026,
+                                                                             end_year=2027))
+    assert report.ok, report.render()
+    assert counts(report) == {"agencies": 3, "plan": 1, "appendices": 1, "sections": 3, "tasks": 5}
+    tasks = {t.code: t for t in Task.objects.filter(plan__code="cds-nganh")}
+    assert set(tasks) == {"1.1", "1.2", "2.1", "3.1", "3.2"}  # the numbering restarts under each section
+    assert [tasks[c].section.title for c in ("1.2", "2.1", "3.1")] == [
+        "Chuyển đổi số trong nông nghiệp", "Chuyển đổi số trong du lịch", "Chuyển đổi số trong giáo dục"]
+    assert (tasks["2.1"].content, tasks["2.1"].due_date) == ("Bản đồ du lịch số", date(2026, 6, 30))
+    assert tasks["2.1"].lead_agencies.get().name == "Sở Văn hóa, Thể thao và Du lịch"
+    assert (tasks["3.2"].deadline_kind, tasks["3.2"].due_date) == ("year", date(2027, 12, 31))
+    assert "Nhiệm vụ 3.2 không có cơ quan chủ trì" in messages(report)
