@@ -38,26 +38,31 @@ class RequestContextMiddleware:
 
 
 def _user_facts(request) -> tuple[int | None, list[int] | None]:
-    """The signed-in user and their agencies, only if the request already knows them: a log line must never
-    be the thing that queries the database (it may be logging that the database failed)."""
+    """The signed-in user and their agencies, if the request has already loaded the user (logging must not be
+    what signs a session in). The memberships are read once per request (`access` caches them on the user,
+    and most pages have read them already); if the database cannot answer, the line goes out without them."""
     user = request.__dict__.get("user")
     if user is None:
         return None, None
     wrapped = getattr(user, "_wrapped", user)
     if wrapped is None or wrapped is empty or not getattr(wrapped, "is_authenticated", False):
         return None, None
-    cached = getattr(wrapped, "_chitieu_access", None)
-    agencies = sorted(cached.agency_ids()) if cached is not None else None
+    try:
+        from agencies.roles import access
+
+        agencies = sorted(access(wrapped).agency_ids())
+    except Exception:  # e.g. this line reports that the database failed: log it all the same
+        agencies = None
     return wrapped.pk, agencies
 
 
 class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        request = _current_request.get()
+        # Django logs a 4xx/5xx response after the middleware chain has returned, passing the request itself.
+        passed = record.__dict__.pop("request", None)  # no log field: it would print as its repr
+        request = _current_request.get() or passed
         record.request_id = getattr(request, "request_id", None)
         record.user_id, record.agency_ids = _user_facts(request) if request is not None else (None, None)
-        # The WSGIRequest Django passes as `extra` is no log field (and would print as its repr).
-        record.__dict__.pop("request", None)
         return True
 
 
