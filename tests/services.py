@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection
@@ -107,3 +108,23 @@ def children(pid: int) -> list[int]:
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
         found += [int(c) for c in task.read_text().split()]
     return found
+
+
+@contextmanager
+def broker_at(url: str):
+    """Point this process's Celery producer at another broker (its connection pools are rebuilt)."""
+    from config.celery import app
+
+    def reset_pools():
+        # Dropped, not closed: kombu keeps one pool per URL for the process, and a closed one would be reused.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = app.conf.broker_url
+    app.conf.broker_url = url
+    reset_pools()
+    try:
+        yield app
+    finally:
+        app.conf.broker_url = saved
+        reset_pools()

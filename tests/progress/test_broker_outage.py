@@ -7,7 +7,6 @@ a worker is fed from it once it is up; the killed-worker test runs real `celery 
 import os
 import signal
 import time
-from contextlib import contextmanager
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -20,32 +19,12 @@ from progress.models import IndicatorProgress, PlanProgress
 from progress.selectors import oldest_pending_recompute_at, recompute_pending
 from reports.models import AgencyReport, RecomputeRequest
 from reports.services import report_approve, report_save, report_submit
-from tests.services import SpareRedis, celery_env, children, start_celery, stop_process, wait_until
+from tests.services import SpareRedis, broker_at, celery_env, children, start_celery, stop_process, wait_until
 
 pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: Celery runs eagerly"),
 ]
-
-
-@contextmanager
-def broker_at(url: str):
-    """Point this process's Celery producer at another broker (its connection pools are rebuilt)."""
-    from config.celery import app
-
-    def reset_pools():
-        # Dropped, not closed: kombu keeps one pool per URL for the process, and a closed one would be reused.
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    saved = app.conf.broker_url
-    app.conf.broker_url = url
-    reset_pools()
-    try:
-        yield app
-    finally:
-        app.conf.broker_url = saved
-        reset_pools()
 
 
 def _submitted(world, agency, user, code, value) -> AgencyReport:
