@@ -112,6 +112,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # The Django LOGGING below formats the worker's lines too (JSON, once), instead of Celery's own handler.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Processes per worker (default: the machine's cores); scale out with more workers (`--scale worker=N`).
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_CONCURRENCY", minimum=1)
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Schedules in code (times are Asia/Ho_Chi_Minh). Reports: periods each night, reminders and the staff digest
