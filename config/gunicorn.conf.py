@@ -24,3 +24,6 @@ accesslog = "-"
 errorlog = "-"
 # Behind nginx: trust X-Forwarded-* from it only (the default is 127.0.0.1).
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Access lines as JSON too, with the request id the application set (or nginx passed) on the response.
+access_log_format = ('{"time": "%(t)s", "logger": "gunicorn.access", "method": "%(m)s", "path": "%(U)s", '
+                     '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "request_id": "%({x-request-id}o)s"}')

@@ -42,8 +42,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logging.RequestContextMiddleware",  # first: every line of the request carries its id
     "config.health.HealthCheckMiddleware",  # /healthz before host checks and redirects (probes use the IP)
-    "config.logging.RequestContextMiddleware",  # every later line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/ from gunicorn itself, before sessions and auth
     "django.contrib.sessions.middleware.SessionMiddleware",
