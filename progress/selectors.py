@@ -246,14 +246,14 @@ def progress_for_year(*, plan, year: int) -> YearSnapshot:
 # ---------------------------------------------------------------- recompute state (pages, /healthz)
 
 
-def recompute_pending(plan_id: int) -> bool:
+def is_recompute_pending(plan_id: int) -> bool:
     """Whether approved values of the plan changed and its snapshots are not recomputed yet: pages show
     "đang cập nhật tiến độ" meanwhile."""
     return RecomputeRequest.objects.for_plan(plan_id).exists()
 
 
 def plans_with_pending_recompute(plan_ids) -> set[int]:
-    """`recompute_pending` for many plans in one query (lists of plans)."""
+    """`is_recompute_pending` for many plans in one query (lists of plans)."""
     return set(RecomputeRequest.objects.filter(plan_id__in=list(plan_ids)).order_by()
                .values_list("plan_id", flat=True).distinct())
 

@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from progress.models import IndicatorProgress, PlanProgress
-from progress.selectors import oldest_pending_recompute_at, recompute_pending
+from progress.selectors import is_recompute_pending, oldest_pending_recompute_at
 from reports.models import AgencyReport, RecomputeRequest
 from reports.services import report_approve, report_save, report_submit
 from tests.services import SpareRedis, broker_at, celery_env, children, start_celery, stop_process, wait_until
@@ -76,7 +76,7 @@ def test_approvals_succeed_with_the_broker_down_and_recompute_once_it_is_back(
 
         # 2 bulk approvals, then three times a reopening and an approval: each recorded in its transaction.
         assert RecomputeRequest.objects.filter(plan=world.plan).count() == 8
-        assert recompute_pending(world.plan.pk)
+        assert is_recompute_pending(world.plan.pk)
         assert oldest_pending_recompute_at() is not None
         assert not IndicatorProgress.objects.filter(plan=world.plan).exists()
 
@@ -88,7 +88,7 @@ def test_approvals_succeed_with_the_broker_down_and_recompute_once_it_is_back(
                 wait_until(lambda: not RecomputeRequest.objects.exists(), 30, what="the pending recompute")
         finally:
             spare.stop()
-    assert not recompute_pending(world.plan.pk)
+    assert not is_recompute_pending(world.plan.pk)
     row = IndicatorProgress.objects.get(indicator=world.indicators["I.1"], year=2026)
     assert row.actual == D("77.5")
     assert IndicatorProgress.objects.get(indicator=world.indicators["I.4"], year=2026).actual == D(5)
