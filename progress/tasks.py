@@ -42,7 +42,10 @@ def recompute_plan(self, plan_id: int, as_of: str | None = None) -> int:
 @shared_task(bind=True, max_retries=30, autoretry_for=(ConnectionError,), retry_backoff=True,
              retry_backoff_max=RETRY_BACKOFF_MAX_SECONDS)
 def recompute_indicators(self, indicator_ids: list[int], from_year: int | None = None) -> int:
-    """Recompute the given indicators, plan by plan; with `from_year`, only that year and the later ones."""
+    """Recompute the given indicators, plan by plan; with `from_year`, only that year and the later ones.
+
+    Approvals now go through `recompute_pending`; this stays registered so that messages queued by the previous
+    version before an upgrade are still served, and for operators who queue a recompute of chosen indicators."""
     done = 0
     plan_ids = (Indicator.objects.filter(pk__in=indicator_ids).order_by()
                 .values_list("plan_id", flat=True).distinct())
