@@ -41,7 +41,8 @@ def test_two_workers_and_a_beat_run_each_job_once(world, tmp_path):
         # Several recomputes of one plan at once, as approvals in a burst would ask: both workers take some.
         from progress.tasks import recompute_plan
 
-        with broker_at(spare.url):
+        with broker_at(spare.url) as app:
+            wait_until(lambda: len(app.control.ping(timeout=0.5)) == 2, 60, interval=0.2, what="both workers up")
             burst = [recompute_plan.delay(world.plan.pk).id for _ in range(6)]
         beat = start_celery(["-A", "tests.celery_probe", "beat", "--schedule", str(tmp_path / "beat-schedule"),
                              "--loglevel=INFO"], dict(env, PROBE_ROLE="beat"), logs / "beat.log")
