@@ -9,6 +9,7 @@ says nothing an operator can act on and buries the real errors.
 """
 
 import contextvars
+import datetime as dt
 import logging
 import re
 import uuid
@@ -78,11 +79,15 @@ class ClientErrorFilter(logging.Filter):
 
 
 class JsonLineFormatter(JsonFormatter):
-    """python-json-logger's formatter, keeping Vietnamese readable (no \\u escapes)."""
+    """python-json-logger's formatter, keeping Vietnamese readable (no \\u escapes), times in ISO 8601 UTC
+    whatever the host's time zone (log collectors sort lines from several machines by it)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("json_ensure_ascii", False)
         super().__init__(*args, **kwargs)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 (logging's name)
+        return dt.datetime.fromtimestamp(record.created, tz=dt.UTC).isoformat(timespec="milliseconds")
 
 
 class TextFormatter(logging.Formatter):

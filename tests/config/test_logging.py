@@ -40,6 +40,7 @@ def test_a_404_is_one_json_line_with_the_request(client, reporter_a, agency_a, c
     assert len(lines) == 1, lines  # once: Django's own console handler does not print it again
     line = lines[0]
     assert line["level"] == "WARNING" and line["logger"] == "django.request"
+    assert line["time"].endswith("+00:00")
     assert line["message"].startswith("Not Found: /")
     assert line["request_id"] == "probe-404"
     assert line["user_id"] == reporter_a.pk
