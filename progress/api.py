@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from agencies.roles import Role, has_role, user_province
 from plans.models import Plan
-from progress.selectors import progress_for_year
+from progress.selectors import is_recompute_pending, progress_for_year
 from reports.models import local_today
 
 READER_ROLES = (Role.STAFF, Role.LEADER, Role.REPORTER, Role.AGENCY_HEAD)
@@ -52,6 +52,8 @@ class PlanProgressView(APIView):
             "year": year,
             "as_of": _date(snapshot.as_of),
             "computed_at": timezone.localtime(snapshot.computed_at).isoformat() if snapshot.computed_at else None,
+            # Approved values changed since: the figures are being updated ("đang cập nhật tiến độ").
+            "recompute_pending": is_recompute_pending(plan.pk),
             "indicators": [{
                 "code": row.indicator.code,
                 "name": row.indicator.name,

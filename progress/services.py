@@ -78,7 +78,14 @@ def plan_recompute(*, plan: Plan, as_of: dt.date | None = None, indicator_ids: I
     plan and the agencies are always rolled up again: cheap, and statuses move with time.
     """
     with transaction.atomic(), plan_lock(plan.pk):
-        return _recompute_locked(plan=plan, as_of=as_of, indicator_ids=indicator_ids, from_year=from_year)
+        # A full recompute as of today serves every recompute request already committed when it began.
+        serves_requests = indicator_ids is None and (as_of is None or as_of >= local_today())
+        served = list(RecomputeRequest.objects.for_plan(plan.pk).values_list("pk", flat=True)) if serves_requests \
+            else []
+        result = _recompute_locked(plan=plan, as_of=as_of, indicator_ids=indicator_ids, from_year=from_year)
+        if served:
+            RecomputeRequest.objects.filter(pk__in=served).delete()
+        return result
 
 
 def _recompute_locked(*, plan: Plan, as_of: dt.date | None, indicator_ids: Iterable[int] | None,

@@ -63,3 +63,13 @@ def test_approving_again_after_a_reopening_adds_a_request(world, agency_a, repor
     report_submit(report=report, user=reporter_a)
     report_approve(report=report, user=staff)
     assert RecomputeRequest.objects.filter(plan=world.plan).count() == 3
+
+
+def test_a_full_recompute_today_serves_the_waiting_requests(world, agency_a, reporter_a, staff):
+    from progress.services import plan_recompute
+
+    approve_report(world, agency=agency_a, reporter=reporter_a, staff=staff, indicators={"I.1": {"value": "60"}})
+    plan_recompute(plan=world.plan, indicator_ids=[world.indicators["I.1"].pk])
+    assert is_recompute_pending(world.plan.pk)  # a partial recompute is not what the request asked for
+    plan_recompute(plan=world.plan)
+    assert not is_recompute_pending(world.plan.pk)
