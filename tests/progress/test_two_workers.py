@@ -41,8 +41,12 @@ def test_two_workers_and_a_beat_run_each_job_once(world, tmp_path):
         # Several recomputes of one plan at once, as approvals in a burst would ask: both workers take some.
         from progress.tasks import recompute_plan
 
-        with broker_at(spare.url) as app:
-            wait_until(lambda: len(app.control.ping(timeout=0.5)) == 2, 60, interval=0.2, what="both workers up")
+        def started() -> int:  # each worker, once ready, asks for the requests that waited (worker_ready)
+            return sum(1 for line in probe.lrange("probe:sent", 0, -1)
+                       if line.startswith("progress.tasks.recompute_all_pending ") and line.endswith(" worker"))
+
+        wait_until(lambda: started() == 2, 60, interval=0.2, what="both workers ready")
+        with broker_at(spare.url):
             burst = [recompute_plan.delay(world.plan.pk).id for _ in range(6)]
         beat = start_celery(["-A", "tests.celery_probe", "beat", "--schedule", str(tmp_path / "beat-schedule"),
                              "--loglevel=INFO"], dict(env, PROBE_ROLE="beat"), logs / "beat.log")
