@@ -42,7 +42,7 @@ def _counts(dsn: str) -> dict:
     return found
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL")
+@pytest.mark.usefixtures("postgresql_database")
 @pytest.mark.django_db(transaction=True)  # pg_dump reads what the test committed
 def test_backup_then_restore_into_a_fresh_database(province, agency_a, agency_b, reporter_a, staff, settings,
                                                    tmp_path):

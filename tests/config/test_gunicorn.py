@@ -2,7 +2,6 @@
 item 7): the compose setup needs no proxy for the static files."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -24,10 +23,10 @@ def _get(url: str, **headers) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
-def test_gunicorn_serves_the_app_and_compressed_static_files(db, tmp_path):
+@pytest.mark.usefixtures("postgresql_database")
+def test_gunicorn_serves_the_app_and_compressed_static_files(db, worker_broker, tmp_path):
     port = next(p for p in range(18400, 18500) if _port_free(p))
-    env = celery_env(os.environ["REDIS_URL"], STATIC_ROOT=str(tmp_path / "static"), GUNICORN_BIND=f"127.0.0.1:{port}",
+    env = celery_env(worker_broker, STATIC_ROOT=str(tmp_path / "static"), GUNICORN_BIND=f"127.0.0.1:{port}",
                      WEB_CONCURRENCY="1", LOG_FORMAT="json")
     bin_dir = Path(sys.executable).parent
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True,

@@ -3,7 +3,6 @@
 import datetime as dt
 import io
 import json
-import os
 
 import pytest
 from django.core.management import call_command
@@ -13,12 +12,11 @@ from reports.models import RecomputeRequest
 from tests.factories import PlanFactory
 from tests.services import SpareRedis
 
-pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
 KEYS = {"database", "redis", "worker", "last_recompute_age_s", "oldest_pending_recompute_s", "version"}
 
 
 @pytest.fixture
-def worker(transactional_db):
+def worker(transactional_db, worker_broker):
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app
