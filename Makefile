@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 export DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker test lint format migrations-check bench clean messages
+.PHONY: help install run worker beat test lint format migrations-check bench clean messages backup restore health
 
 help:
 	@echo "make run               cài đặt nếu cần, migrate, nạp dữ liệu mẫu, chạy tại http://127.0.0.1:8000/"
@@ -15,7 +15,10 @@ help:
 	@echo "make lint | format     ruff check | ruff check --fix"
 	@echo "make migrations-check  báo lỗi nếu model đổi mà chưa có migration"
 	@echo "make bench             đo hiệu năng, ghi docs/performance.md"
-	@echo "make worker            Celery worker kèm beat (cần REDIS_URL)"
+	@echo "make worker | beat     Celery worker (không kèm beat) | Celery beat, đúng một tiến trình (cần REDIS_URL)"
+	@echo "make backup            sao lưu CSDL (pg_dump) và tệp đính kèm vào BACKUP_DIR (mặc định backups/)"
+	@echo "make restore BACKUP=…  khôi phục một bản sao lưu (đường dẫn make backup in ra)"
+	@echo "make health            kiểm tra CSDL, Redis, worker, tính tiến độ (JSON; mã thoát 1 khi hỏng)"
 	@echo "make clean             xóa .venv, db.sqlite3, staticfiles"
 	@echo "make messages          cập nhật bản dịch tiếng Anh (cần gettext), dịch rồi biên dịch .mo"
 
@@ -41,8 +44,23 @@ run: install
 		$(MANAGE) runserver 127.0.0.1:8000; \
 	fi
 
+# Production runs workers and one beat as separate processes (docs/deploy.md): a worker with --beat, scaled
+# to two, would run every scheduled job twice.
 worker: install
-	$(BIN)/celery -A config worker --beat --loglevel=info
+	$(BIN)/celery -A config worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A config beat --loglevel=info
+
+backup:
+	@sh scripts/backup.sh
+
+restore:
+	@test -n "$(BACKUP)" || { echo "make restore BACKUP=backups/chitieu-<thời điểm> (đường dẫn make backup in ra)"; exit 1; }
+	@sh scripts/restore.sh "$(BACKUP)"
+
+health: install
+	$(MANAGE) health
 
 test: install
 	$(BIN)/pytest -q $(PYTEST_ARGS)

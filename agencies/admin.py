@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.matching import name_key
 from agencies.models import Agency, Membership, Province
 from agencies.roles import sees_everything, user_province
-from agencies.services import membership_add
+from agencies.services import membership_add, province_create, province_update
 
 
 def province_path(model) -> str | None:
@@ -104,9 +104,17 @@ class ProvinceScopedInline(ProvinceScopedChoices):
 
 @admin.register(Province)
 class ProvinceAdmin(ProvinceScopedAdmin):
+    """Superusers create provinces here (staff only see their own); the writes go through the services."""
+
     list_display = ("name", "code")
     search_fields = ("name__unaccent", "code")
     prepopulated_fields = {"code": ("name",)}
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            province_update(province=obj, name=obj.name, code=obj.code)
+        else:
+            obj.pk = province_create(name=obj.name, code=obj.code).pk
 
 
 @admin.register(Agency)

@@ -360,3 +360,154 @@ def demo_user_ensure(*, province: Province, username: str, full_name: str, agenc
             raise ValidationError(_("Không tìm thấy cơ quan “%(name)s” cho tài khoản demo.") % {"name": agency})
         user_create(username=username, agency=found, role=role, email=email, full_name=full_name, password=password)
         return True
+
+
+# -- a new province (issue 15: a province from zero) --------------------------------------------------------
+
+def province_create(*, name: str, code: str | None = None) -> Province:
+    """A new, empty province. The code (used in URLs and --province options) defaults to the name without
+    diacritics ("Đồng Tháp" → "dong-thap")."""
+    from django.utils.text import slugify
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("Tên tỉnh không được để trống."))
+    code = slugify(fold(code or name))
+    if not code:
+        raise ValidationError(_("Mã tỉnh chỉ gồm chữ không dấu, số và dấu gạch ngang."))
+    with transaction.atomic():
+        if Province.objects.filter(name__iexact=name).exists():
+            raise ValidationError(_("Tỉnh “%(name)s” đã có trong hệ thống.") % {"name": name})
+        if Province.objects.filter(code=code).exists():
+            raise ValidationError(_("Mã tỉnh “%(code)s” đã được dùng; hãy chọn mã khác bằng --code.") % {"code": code})
+        province = Province(name=name, code=code)
+        province.full_clean()
+        province.save()
+        return province
+
+
+def province_update(*, province: Province, name: str, code: str) -> Province:
+    name = " ".join((name or "").split())
+    with transaction.atomic():
+        if Province.objects.exclude(pk=province.pk).filter(name__iexact=name).exists():
+            raise ValidationError(_("Tỉnh “%(name)s” đã có trong hệ thống.") % {"name": name})
+        province.name, province.code = name, code
+        province.full_clean()
+        province.save(update_fields=["name", "code"])
+        return province
+
+
+@dataclass
+class AgencyRow:
+    row_number: int
+    name: str
+    short_name: str = ""
+    aliases: str = ""
+    kind: str = ""
+    parent: str = ""
+    members: str = ""
+    successor: str = ""
+    active: str = ""
+
+
+class AgenciesImportError(Exception):
+    """Every problem found in an agency directory file, one Vietnamese line per bad row."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+_LIST_SEPARATORS = (";", "\n")
+_NO = {"khong", "no", "0", "false", "ngung", "ngung hoat dong"}
+
+
+def _split_names(text: str) -> list[str]:
+    for separator in _LIST_SEPARATORS[1:]:
+        text = text.replace(separator, _LIST_SEPARATORS[0])
+    return [" ".join(part.split()) for part in text.split(_LIST_SEPARATORS[0]) if part.strip()]
+
+
+def kind_from_text(text: str) -> str | None:
+    """An agency kind from its code ("commune") or its Vietnamese label ("UBND xã, phường"); empty → department."""
+    key = fold(text or "").strip()
+    if not key:
+        return Agency.Kind.DEPARTMENT
+    for value, label in Agency.Kind.choices:
+        if key in {value, fold(str(label))}:
+            return value
+    return None
+
+
+def agencies_import(*, province: Province, rows: Sequence[AgencyRow]) -> DirectoryLoadResult:
+    """Load a province's agency directory from rows (`manage.py import_agencies`), all or nothing.
+
+    Every row is checked first (name present and not repeated, a known kind, parent / successor / group members
+    naming an agency of the file or of the province, members only for groups, no agency its own successor), and
+    every problem reported with its row number; nothing is written unless all rows are right. Loading the same
+    file again changes nothing; a changed file brings the existing agencies up to date (`agency_directory_load`).
+    """
+    directory = AgencyDirectory(province)
+    file_names = {name_key(" ".join(row.name.split())): " ".join(row.name.split()) for row in rows}
+
+    def resolve(reference: str) -> str | None:
+        key = name_key(reference)
+        if key in file_names:
+            return file_names[key]
+        found = directory.match(reference)
+        return found.name if found is not None else None
+
+    errors: list[str] = []
+    entries: list[dict] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        problems = []
+        name = " ".join(row.name.split())
+        if not name:
+            problems.append(_("thiếu tên cơ quan"))
+        elif name_key(name) in seen:
+            problems.append(_("“%(name)s” trùng với dòng %(row)d") % {"name": name, "row": seen[name_key(name)]})
+        else:
+            seen[name_key(name)] = row.row_number
+        kind = kind_from_text(row.kind)
+        if kind is None:
+            problems.append(_("loại “%(kind)s” không hợp lệ (dùng: %(kinds)s)")
+                            % {"kind": row.kind, "kinds": ", ".join(str(label) for label in Agency.Kind.labels)})
+        entry = {"name": name, "kind": kind, "short_name": " ".join(row.short_name.split()),
+                 "aliases": _split_names(row.aliases), "active": fold(row.active).strip() not in _NO}
+        for link, label in (("parent", _("đơn vị cấp trên")), ("successor", _("đơn vị kế thừa"))):
+            reference = " ".join(getattr(row, link).split())
+            if not reference:
+                continue
+            resolved = resolve(reference)
+            if resolved is None:
+                problems.append(_("%(what)s: %(missing)s") % {
+                    "what": label, "missing": agency_not_found_message(directory, reference)})
+            elif name and name_key(resolved) == name_key(name):
+                problems.append(_("%(what)s không thể là chính cơ quan này") % {"what": label})
+            else:
+                entry[link] = resolved
+        members = _split_names(row.members)
+        if members and kind != Agency.Kind.GROUP:
+            problems.append(_("chỉ nhóm cơ quan (loại “%(group)s”) mới có thành viên")
+                            % {"group": Agency.Kind.GROUP.label})
+        resolved_members = []
+        for member in members:
+            resolved = resolve(member)
+            if resolved is None:
+                problems.append(_("thành viên: %(missing)s") % {"missing": agency_not_found_message(directory, member)})
+            else:
+                resolved_members.append(resolved)
+        if members:
+            entry["members"] = resolved_members
+        if problems:
+            errors.append(_("Dòng %(row)d: %(problems)s.") % {"row": row.row_number, "problems": "; ".join(problems)})
+        else:
+            entries.append(entry)
+    if errors:
+        raise AgenciesImportError(errors)
+    # References to agencies of the province not in the file resolve too: the loader reads the whole province.
+    try:
+        return agency_directory_load(province=province, entries=entries)
+    except ValidationError as error:
+        raise AgenciesImportError(error.messages) from None

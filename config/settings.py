@@ -55,7 +55,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logging.RequestContextMiddleware",  # first: every line of the request carries its id
+    "config.health.HealthCheckMiddleware",  # /healthz before host checks and redirects (probes use the IP)
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/ from gunicorn itself, before sessions and auth
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",  # Vietnamese unless the user picked English
@@ -114,6 +117,22 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# -- Celery reliability (issue 12 item 2) ----------------------------------------------------------------
+# A task whose worker process dies goes back to the queue; one whose whole worker vanished (kill -9, a host
+# lost) comes back after the visibility timeout: above the longest countdown we use (retry back-off ≤ 5
+# minutes) and the longest recompute (seconds), far below Redis's default of an hour.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=1),
+    "unacked_restore_interval": 5,
+}
+# An approval must not wait on a broker that is down: its request waits in the database instead.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# The Django LOGGING below formats the worker's lines too (JSON, once), instead of Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Processes per worker (default: the machine's cores); scale out with more workers (`--scale worker=N`).
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_CONCURRENCY", minimum=1)
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Schedules in code (times are Asia/Ho_Chi_Minh). Reports: periods each night, reminders and the staff digest
@@ -126,7 +145,14 @@ CELERY_BEAT_SCHEDULE = {
     # Progress: every active plan each night, after the periods open (deadlines move statuses).
     "progress-recompute-active-plans": {"task": "progress.tasks.recompute_active_plans",
                                         "schedule": crontab(hour=1, minute=0)},
+    # Recompute requests whose task never reached the broker (it was down at the approval) or was lost.
+    "progress-recompute-pending": {"task": "progress.tasks.recompute_all_pending", "schedule": 60.0},
 }
+# Tests (and a staging check) only: every scheduled job every N seconds instead of its calendar time.
+CELERY_BEAT_EVERY_SECONDS = env_int("CELERY_BEAT_EVERY_SECONDS", minimum=1)
+if CELERY_BEAT_EVERY_SECONDS:
+    for _entry in CELERY_BEAT_SCHEDULE.values():
+        _entry["schedule"] = float(CELERY_BEAT_EVERY_SECONDS)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -182,7 +208,7 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "config.staticfiles.PlotlyJsFinder",
 ]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Uploaded attachments live outside static files and are served only through permission checks.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = None
@@ -247,9 +273,47 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+
+# -- Operations (issue 15): static files, logging, health ------------------------------------------------
+# WhiteNoise serves STATIC_ROOT (filled by `collectstatic`) with hashed, compressed names and far-future
+# caching, so gunicorn alone serves a working site; a proxy in front may still serve /static/ itself.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
+}
+
+# One line per event on stdout, each once (Django's own console handler and Celery's are replaced):
+# JSON (python-json-logger) unless DEBUG, with the request id, user id and agencies of the request.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_context": {"()": "config.logging.RequestContextFilter"},
+        "client_errors": {"()": "config.logging.ClientErrorFilter"},
+    },
+    "formatters": {
+        "json": {"()": "config.logging.JsonLineFormatter",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s %(agency_ids)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+        "text": {"()": "config.logging.TextFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT,
+                             "filters": ["request_context", "client_errors"]}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's defaults give these their own handlers as well: each line would print twice.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "celery": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+    },
 }
+
+# The version /healthz reports: set by the image build or the deploy script (e.g. the git commit).
+CHITIEU_VERSION = env_str("CHITIEU_VERSION", "") or "0.1.0"
+# /healthz answers 503 when the oldest recompute request waited longer than this, or no worker answers.
+HEALTH_MAX_PENDING_SECONDS = env_int("HEALTH_MAX_PENDING_SECONDS", 600, minimum=1)
+HEALTH_WORKER_TIMEOUT_SECONDS = float(env_int("HEALTH_WORKER_TIMEOUT_MS", 1000, minimum=50)) / 1000

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from agencies.clock import local_today
 from agencies.roles import PLAN_READER_ROLES
 from plans.models import Plan
-from progress.selectors import progress_for_year
+from progress.selectors import is_recompute_pending, progress_for_year
 from progress.serializers import PlanProgressSerializer
 
 
@@ -30,4 +30,5 @@ class PlanProgressView(APIView):
         else:
             year = min(max(local_today().year, plan.start_year), plan.end_year)
         snapshot = progress_for_year(plan=plan, year=year)
-        return Response(PlanProgressSerializer({"plan": plan, "year": year, "snapshot": snapshot}).data)
+        return Response(PlanProgressSerializer({"plan": plan, "year": year, "snapshot": snapshot,
+                                                "recompute_pending": is_recompute_pending(plan.pk)}).data)

@@ -23,13 +23,9 @@ class ProgressConfig(AppConfig):
         indicator_rules_changed.connect(_enqueue_recompute, sender=Indicator, dispatch_uid="progress.on_rules_changed")
 
 
-def _enqueue_recompute(sender, *, report_id=None, indicator_ids=None, **kwargs) -> None:
-    """A report's approved values changed: recompute its indicators once the transaction commits."""
-    from progress.tasks import enqueue_recompute
-    from reports.models import AgencyReport
+def _enqueue_recompute(sender, *, plan_id=None, **kwargs) -> None:
+    """A report's approved values changed (its RecomputeRequest is written): poke a worker once committed."""
+    from progress.tasks import enqueue_pending_recompute
 
-    plan_id = from_year = None
-    if report_id is not None:
-        plan_id, from_year = AgencyReport.objects.filter(pk=report_id).values_list(
-            "plan_id", "period__year").first() or (None, None)
-    enqueue_recompute(indicator_ids=indicator_ids, plan_id=plan_id, from_year=from_year)
+    if plan_id is not None:
+        enqueue_pending_recompute(plan_id=plan_id)

@@ -28,8 +28,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Max
 
 from agencies.clock import VIETNAM
+from progress.models import PlanProgress
+from reports.models import RecomputeRequest
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -246,3 +249,27 @@ def progress_for_year(*, plan, year: int) -> YearSnapshot:
     stamp = rollup or (indicators[0] if indicators else None)
     return YearSnapshot(as_of=stamp.as_of if stamp else None, computed_at=stamp.computed_at if stamp else None,
                         indicators=indicators, tasks=tasks, sections=sections, plan_rollup=rollup)
+
+
+# ---------------------------------------------------------------- recompute state (pages, /healthz)
+
+
+def is_recompute_pending(plan_id: int) -> bool:
+    """Whether approved values of the plan changed and its snapshots are not recomputed yet: pages show
+    "đang cập nhật tiến độ" meanwhile."""
+    return RecomputeRequest.objects.for_plan(plan_id).exists()
+
+
+def plans_with_pending_recompute(plan_ids) -> set[int]:
+    """`is_recompute_pending` for many plans in one query (lists of plans)."""
+    return set(RecomputeRequest.objects.filter(plan_id__in=list(plan_ids)).order_by()
+               .values_list("plan_id", flat=True).distinct())
+
+
+def oldest_pending_recompute_at() -> dt.datetime | None:
+    return RecomputeRequest.objects.oldest_requested_at()
+
+
+def last_recompute_at() -> dt.datetime | None:
+    """When a recompute last wrote snapshots (every recompute rewrites its plan's PlanProgress rows)."""
+    return PlanProgress.objects.aggregate(last=Max("computed_at"))["last"]

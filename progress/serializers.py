@@ -45,13 +45,16 @@ class SectionProgressSerializer(serializers.Serializer):
 
 
 class PlanProgressSerializer(serializers.Serializer):
-    """{"plan", "year", "as_of", "computed_at", "indicators", "tasks", "sections", "plan_rollup"} of one
-    plan and year; `instance` is {"plan": Plan, "year": int, "snapshot": progress.selectors.YearSnapshot}."""
+    """{"plan", "year", "as_of", "computed_at", "recompute_pending", "indicators", "tasks", "sections",
+    "plan_rollup"} of one plan and year; `instance` is {"plan": Plan, "year": int, "snapshot":
+    progress.selectors.YearSnapshot, "recompute_pending": bool}."""
 
     plan = serializers.CharField(source="plan.code")
     year = serializers.IntegerField()
     as_of = serializers.DateField(source="snapshot.as_of")
     computed_at = serializers.DateTimeField(source="snapshot.computed_at")
+    # Approved values changed since: the figures are being updated ("đang cập nhật tiến độ").
+    recompute_pending = serializers.BooleanField()
     indicators = IndicatorProgressSerializer(source="snapshot.indicators", many=True)
     tasks = TaskProgressSerializer(source="snapshot.tasks", many=True)
     sections = SectionProgressSerializer(source="snapshot.sections", many=True)

@@ -31,7 +31,7 @@ from indicators.models import Baseline, Indicator, Target
 from plans.models import Plan, Section, Task
 from progress.models import AgencyProgress, IndicatorProgress, PlanProgress, SectionProgress, TaskProgress
 from progress.selectors import YearFigures, indicator_year_figures, task_figures
-from reports.models import AgencyReport
+from reports.models import AgencyReport, RecomputeRequest
 
 LOCK_NAMESPACE = 5_170_601  # first key of the advisory lock pair: "progress recompute"
 LOCK_TIMEOUT_SECONDS = 15 * 60
@@ -79,37 +79,77 @@ def plan_recompute(*, plan: Plan, as_of: dt.date | None = None, indicator_ids: I
     2025; the 2025 actual, the starting point of 2026, is read from its snapshot). Tasks, sections, the
     plan and the agencies are always rolled up again: cheap, and statuses move with time.
     """
+    with transaction.atomic(), plan_lock(plan.pk):
+        # A full recompute as of today serves every recompute request already committed when it began.
+        serves_requests = indicator_ids is None and (as_of is None or as_of >= local_today())
+        served = list(RecomputeRequest.objects.for_plan(plan.pk).values_list("pk", flat=True)) if serves_requests \
+            else []
+        result = _recompute_locked(plan=plan, as_of=as_of, indicator_ids=indicator_ids, from_year=from_year)
+        if served:
+            RecomputeRequest.objects.filter(pk__in=served).delete()
+        return result
+
+
+def _recompute_locked(*, plan: Plan, as_of: dt.date | None, indicator_ids: Iterable[int] | None,
+                      from_year: int | None) -> RecomputeResult:
+    """The body of `plan_recompute`, in the caller's transaction, with the plan's lock already held."""
     as_of = as_of or local_today()
     ids = None if indicator_ids is None else sorted(set(indicator_ids))
     if ids is None or from_year is None or from_year <= plan.start_year:
         from_year = None
-    with transaction.atomic(), plan_lock(plan.pk):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Room to hash every value of a province in memory, for this transaction only.
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-                # Snapshots are derived data: a crash right after COMMIT can lose this recompute (the next one
-                # redoes it) but never corrupts anything, so the commit need not wait for the WAL flush.
-                cursor.execute("SET LOCAL synchronous_commit = off")
-        computed_at = timezone.now()
-        stamp = {"plan_id": plan.pk, "as_of": as_of, "computed_at": computed_at}
-        indicator_rows = _indicator_rows(plan, as_of, ids, from_year, stamp)
-        existing = IndicatorProgress.objects.filter(plan=plan)
-        if ids is not None:
-            existing = existing.filter(indicator_id__in=ids)
-        if from_year is not None:
-            existing = existing.filter(year__gte=from_year)
-        existing.delete()
-        _insert(IndicatorProgress, indicator_rows)
-        if ids is not None:
-            # Rows of the other indicators keep their values but are judged at the same date.
-            IndicatorProgress.objects.filter(plan=plan).update(as_of=as_of, computed_at=computed_at)
-        task_rows = _task_rows(plan, as_of, stamp)
-        TaskProgress.objects.filter(plan=plan).delete()
-        _insert(TaskProgress, task_rows)
-        _rollups(plan, as_of, stamp)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Room to hash every value of a province in memory, for this transaction only.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            # Snapshots are derived data: a crash right after COMMIT can lose this recompute (the next one
+            # redoes it) but never corrupts anything, so the commit need not wait for the WAL flush.
+            cursor.execute("SET LOCAL synchronous_commit = off")
+    computed_at = timezone.now()
+    stamp = {"plan_id": plan.pk, "as_of": as_of, "computed_at": computed_at}
+    indicator_rows = _indicator_rows(plan, as_of, ids, from_year, stamp)
+    existing = IndicatorProgress.objects.filter(plan=plan)
+    if ids is not None:
+        existing = existing.filter(indicator_id__in=ids)
+    if from_year is not None:
+        existing = existing.filter(year__gte=from_year)
+    existing.delete()
+    _insert(IndicatorProgress, indicator_rows)
+    if ids is not None:
+        # Rows of the other indicators keep their values but are judged at the same date.
+        IndicatorProgress.objects.filter(plan=plan).update(as_of=as_of, computed_at=computed_at)
+    task_rows = _task_rows(plan, as_of, stamp)
+    TaskProgress.objects.filter(plan=plan).delete()
+    _insert(TaskProgress, task_rows)
+    _rollups(plan, as_of, stamp)
     return RecomputeResult(plan_id=plan.pk, as_of=as_of, indicators=len({r["indicator_id"] for r in indicator_rows}),
                            indicator_years=len(indicator_rows), tasks=len(task_rows))
+
+
+def pending_recompute_run(*, plan_id: int) -> RecomputeResult | None:
+    """Take every recompute request of one plan (the outbox `reports.services` writes on approval and
+    reopening) and recompute what they ask for, deleting them in the same transaction.
+
+    Idempotent under redelivery: a task that dies half-way rolls back, so its requests are still there for the
+    next try; a task delivered twice finds nothing left and does nothing. A second worker finds the plan's
+    lock taken (RecomputeBusy: its task retries); a request committed after this run began waits for the next.
+    """
+    if not RecomputeRequest.objects.for_plan(plan_id).exists():
+        return None  # served already (a redelivered or duplicate task): no lock, no work
+    with transaction.atomic(), plan_lock(plan_id):
+        requests = list(RecomputeRequest.objects.for_plan(plan_id).select_for_update()
+                        .only("pk", "indicator_ids", "from_year"))
+        if not requests:
+            return None
+        plan = Plan.objects.filter(pk=plan_id).first()
+        result = None
+        if plan is not None:
+            whole_plan = any(not r.indicator_ids for r in requests)
+            indicator_ids = None if whole_plan else {pk for r in requests for pk in r.indicator_ids}
+            years = [r.from_year for r in requests]
+            from_year = None if whole_plan or None in years else min(years)
+            result = _recompute_locked(plan=plan, as_of=None, indicator_ids=indicator_ids, from_year=from_year)
+        RecomputeRequest.objects.filter(pk__in=[r.pk for r in requests]).delete()
+        return result
 
 
 def _insert(model: type[models.Model], rows: list[dict]) -> None:

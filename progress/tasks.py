@@ -1,18 +1,32 @@
-"""Celery tasks of the progress app: thin (ids in, one service call, retry when the plan is busy)."""
+"""Celery tasks of the progress app: thin (ids in, one service call, retry when the plan is busy).
+
+Every task is acknowledged late and rejected back to the queue when its worker dies (settings:
+`CELERY_TASK_ACKS_LATE`, `CELERY_TASK_REJECT_ON_WORKER_LOST`), so each must be safe to run twice:
+`plan_recompute` rewrites a plan's snapshots in one transaction, and `recompute_pending` deletes the
+requests it served in that same transaction.
+"""
 
 import datetime as dt
+import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.db import transaction
 
 from indicators.models import Indicator
 from plans.models import Plan
-from progress.services import RecomputeBusy, plan_recompute
+from progress.services import RecomputeBusy, pending_recompute_run, plan_recompute
+from reports.models import RecomputeRequest
 
 BUSY_RETRY_SECONDS = 10
+# Below the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT), or a waiting retry would be redelivered.
+RETRY_BACKOFF_MAX_SECONDS = 300
+
+logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=30, autoretry_for=(ConnectionError,), retry_backoff=True)
+@shared_task(bind=True, max_retries=30, autoretry_for=(ConnectionError,), retry_backoff=True,
+             retry_backoff_max=RETRY_BACKOFF_MAX_SECONDS)
 def recompute_plan(self, plan_id: int, as_of: str | None = None) -> int:
     """Recompute every snapshot of one plan (`as_of` as "YYYY-MM-DD"; default today)."""
     plan = Plan.objects.filter(pk=plan_id).first()
@@ -25,10 +39,13 @@ def recompute_plan(self, plan_id: int, as_of: str | None = None) -> int:
     return result.indicator_years
 
 
-@shared_task(bind=True, max_retries=30, autoretry_for=(ConnectionError,), retry_backoff=True)
+@shared_task(bind=True, max_retries=30, autoretry_for=(ConnectionError,), retry_backoff=True,
+             retry_backoff_max=RETRY_BACKOFF_MAX_SECONDS)
 def recompute_indicators(self, indicator_ids: list[int], from_year: int | None = None) -> int:
-    """Recompute the given indicators (an approval or a reopening touched them), plan by plan; with
-    `from_year`, only that year and the later ones."""
+    """Recompute the given indicators, plan by plan; with `from_year`, only that year and the later ones.
+
+    Approvals now go through `recompute_pending`; this stays registered so that messages queued by the previous
+    version before an upgrade are still served, and for operators who queue a recompute of chosen indicators."""
     done = 0
     plan_ids = (Indicator.objects.filter(pk__in=indicator_ids).order_by()
                 .values_list("plan_id", flat=True).distinct())
@@ -41,6 +58,27 @@ def recompute_indicators(self, indicator_ids: list[int], from_year: int | None =
     return done
 
 
+@shared_task(bind=True, max_retries=30, autoretry_for=(ConnectionError,), retry_backoff=True,
+             retry_backoff_max=RETRY_BACKOFF_MAX_SECONDS)
+def recompute_pending(self, plan_id: int) -> int:
+    """Serve the recompute requests of one plan (an approval or a reopening wrote them)."""
+    try:
+        result = pending_recompute_run(plan_id=plan_id)
+    except RecomputeBusy as busy:
+        raise self.retry(exc=busy, countdown=BUSY_RETRY_SECONDS) from busy
+    return result.indicator_years if result else 0
+
+
+@shared_task
+def recompute_all_pending() -> int:
+    """Beat (every minute) and each worker start: the requests whose task was never queued (the broker was
+    down when the approval committed) or was lost."""
+    plan_ids = list(RecomputeRequest.objects.order_by().values_list("plan_id", flat=True).distinct())
+    for plan_id in plan_ids:
+        recompute_pending.delay(plan_id)
+    return len(plan_ids)
+
+
 @shared_task
 def recompute_active_plans() -> int:
     """Nightly: every active plan, because deadlines move statuses even without new data."""
@@ -50,11 +88,28 @@ def recompute_active_plans() -> int:
     return len(plan_ids)
 
 
-def enqueue_recompute(*, indicator_ids=None, plan_id: int | None = None, from_year: int | None = None) -> None:
-    """After the current transaction commits: recompute these indicators (from `from_year` on), or the
-    whole plan when a report changed no indicator (its task entries still count)."""
-    ids = sorted({int(pk) for pk in indicator_ids or []})
-    if ids:
-        transaction.on_commit(lambda: recompute_indicators.delay(ids, from_year))
-    elif plan_id is not None:
-        transaction.on_commit(lambda: recompute_plan.delay(plan_id))
+def _send_or_leave_pending(plan_id: int) -> None:
+    try:
+        recompute_pending.delay(plan_id)
+    except Exception as exc:  # kombu raises several kinds; for the approval they all mean "later"
+        # The request row is committed: the beat sweep or the next worker start takes it.
+        logger.warning("broker unreachable (%s): the recompute of plan %s stays pending in the database",
+                       exc.__class__.__name__, plan_id)
+
+
+def enqueue_pending_recompute(*, plan_id: int) -> None:
+    """After the current transaction commits, ask a worker to serve the plan's recompute requests now.
+
+    Never fails the caller: the approval has committed, and its request waits in the database if the
+    broker cannot be reached.
+    """
+    transaction.on_commit(lambda: _send_or_leave_pending(plan_id))
+
+
+@worker_ready.connect(dispatch_uid="progress.drain_on_worker_start")
+def _drain_on_worker_start(sender=None, **kwargs) -> None:
+    """A worker that starts (after an outage, a deploy) takes what waited in the database meanwhile."""
+    try:
+        recompute_all_pending.delay()
+    except Exception as exc:
+        logger.warning("could not queue the pending recomputes at worker start: %s", exc.__class__.__name__)

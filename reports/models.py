@@ -502,3 +502,35 @@ class ReviewDigestLog(models.Model):
     def __str__(self) -> str:
         return f"{self.province} – {self.day:%d/%m/%Y}"
 
+
+
+class RecomputeRequestQuerySet(models.QuerySet):
+    def for_plan(self, plan_id: int) -> "RecomputeRequestQuerySet":
+        return self.filter(plan_id=plan_id)
+
+    def oldest_requested_at(self):
+        return self.aggregate(oldest=models.Min("requested_at"))["oldest"]
+
+
+class RecomputeRequest(models.Model):
+    """The outbox of `report_approved` / `report_reopened`: approved values of a plan changed.
+
+    Written by `reports.services` in the approving transaction, so the request survives a broker that
+    is down at commit time; the progress layer deletes it in the transaction that recomputes the plan.
+    An empty `indicator_ids` asks for the whole plan.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("kế hoạch"))
+    indicator_ids = models.JSONField(_("chỉ tiêu cần tính lại"), default=list, blank=True)
+    from_year = models.PositiveSmallIntegerField(_("từ năm"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now, db_index=True)
+
+    objects = RecomputeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yêu cầu tính lại tiến độ")
+        verbose_name_plural = _("yêu cầu tính lại tiến độ")
+        indexes = [models.Index(fields=["plan", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} @ {self.requested_at:%Y-%m-%d %H:%M}"

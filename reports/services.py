@@ -36,6 +36,7 @@ from reports.models import (
     Attachment,
     DeadlineChange,
     IndicatorEntry,
+    RecomputeRequest,
     ReminderLog,
     ReportEvent,
     ReportingPeriod,
@@ -484,6 +485,15 @@ def _touched_indicator_ids(report: AgencyReport) -> list[int]:
     return sorted(IndicatorEntry.objects.filter(report=report).values_list("indicator_id", flat=True))
 
 
+def _approved_values_changed(report: AgencyReport) -> list[int]:
+    """Record, in the caller's transaction, that this report's approved values changed (the outbox the progress
+    layer drains), so a broker that is down at commit loses nothing; returns the indicators touched."""
+    indicator_ids = _touched_indicator_ids(report)
+    RecomputeRequest.objects.create(plan_id=report.plan_id, indicator_ids=indicator_ids,
+                                    from_year=report.period.year)
+    return indicator_ids
+
+
 def report_approve(*, report: AgencyReport, user) -> AgencyReport:
     """Sở KH&CN approves: the values count for progress (report_approved tells the progress layer)."""
     with transaction.atomic():
@@ -496,7 +506,8 @@ def report_approve(*, report: AgencyReport, user) -> AgencyReport:
         locked.reopened_reason = ""
         _record(locked, user=user, action=Action.APPROVED,
                 fields=["status", "approved_at", "approved_by", "reopened_reason"])
-        report_approved.send(sender=AgencyReport, report_id=locked.pk, indicator_ids=_touched_indicator_ids(locked))
+        report_approved.send(sender=AgencyReport, report_id=locked.pk, plan_id=locked.plan_id,
+                             indicator_ids=_approved_values_changed(locked))
     return _sync_caller(report, locked)
 
 
@@ -553,7 +564,8 @@ def report_reopen(*, report: AgencyReport, user, reason: str) -> AgencyReport:
         locked.approved_by = None
         _record(locked, user=user, action=Action.REOPENED, reason=reason,
                 fields=["status", "reopened_reason", "approved_at", "approved_by"])
-        report_reopened.send(sender=AgencyReport, report_id=locked.pk, indicator_ids=_touched_indicator_ids(locked))
+        report_reopened.send(sender=AgencyReport, report_id=locked.pk, plan_id=locked.plan_id,
+                             indicator_ids=_approved_values_changed(locked))
     return _sync_caller(report, locked)
 
 

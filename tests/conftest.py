@@ -134,3 +134,18 @@ def worker_broker():
             pytest.fail(message + " (CHITIEU_REQUIRE_SERVICES is set)")
         pytest.skip(message)
     return os.environ["REDIS_URL"]
+
+
+@pytest.fixture
+def postgresql_database():
+    """Tests of PostgreSQL tools (pg_dump, pg_restore): skipped on SQLite on a developer's machine, failed where CI
+    requires the services (CHITIEU_REQUIRE_SERVICES)."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        message = "DATABASE_URL is not PostgreSQL"
+        if os.environ.get("CHITIEU_REQUIRE_SERVICES"):
+            pytest.fail(message + " (CHITIEU_REQUIRE_SERVICES is set)")
+        pytest.skip(message)

@@ -50,8 +50,10 @@ def test_anonymous_is_refused(client, computed):
 def test_shape(client, computed, staff):
     client.force_login(staff)
     body = client.get(url(computed)).json()
-    assert set(body) == {"plan", "year", "as_of", "computed_at", "indicators", "tasks", "sections", "plan_rollup"}
+    assert set(body) == {"plan", "year", "as_of", "computed_at", "recompute_pending", "indicators", "tasks",
+                         "sections", "plan_rollup"}
     assert (body["plan"], body["year"], body["as_of"]) == (computed.plan.code, 2026, "2027-01-05")
+    assert body["recompute_pending"] is False
     first = body["indicators"][0]
     assert set(first) == {"code", "name", "unit", "target", "actual", "status", "explanation", "percent_of_target",
                           "trajectory", "last_value_at"}
@@ -102,4 +104,12 @@ def test_query_count_does_not_grow_with_the_plan(client, computed, staff, agency
         response = client.get(url(computed))
     assert len(response.json()["indicators"]) == 14
     assert len(many) == len(few)
-    assert len(few) <= 10
+    assert len(few) <= 11  # one of them: whether a recompute is pending
+
+
+def test_says_when_approved_values_wait_for_their_recompute(client, computed, staff):
+    from reports.models import RecomputeRequest
+
+    RecomputeRequest.objects.create(plan=computed.plan)
+    client.force_login(staff)
+    assert client.get(url(computed)).json()["recompute_pending"] is True

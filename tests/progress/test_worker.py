@@ -27,7 +27,7 @@ def test_worker_recomputes_after_an_approval(world, agency_a, reporter_a, staff)
     report_submit(report=report, user=reporter_a)
     app.control.purge()  # messages other tests left in this Redis db are not ours to wait for
     with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30):
-        report_approve(report=report, user=staff)  # commits: on_commit enqueues recompute_indicators
+        report_approve(report=report, user=staff)  # commits: on_commit enqueues recompute_pending
         deadline = time.monotonic() + 30
         row = None
         while time.monotonic() < deadline:

@@ -13,7 +13,7 @@ def province_for_command(code: str | None) -> Province:
         return province
     provinces = list(Province.objects.all()[:2])
     if not provinces:
-        raise CommandError(_("Chưa có tỉnh nào; hãy chạy seed_demo hoặc tạo tỉnh trước."))
+        raise CommandError(_("Chưa có tỉnh nào; hãy tạo tỉnh bằng create_province (hoặc chạy seed_demo)."))
     if len(provinces) > 1:
         raise CommandError(_("Có nhiều tỉnh; hãy chọn bằng --province MÃ_TỈNH."))
     return provinces[0]
