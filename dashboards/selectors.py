@@ -20,6 +20,7 @@ from indicators.models import Indicator, Target
 from indicators.rules import Status, TaskStatus
 from plans.models import Plan, Section, Task
 from progress.models import AgencyProgress, IndicatorProgress, PlanProgress, SectionProgress
+from progress.selectors import is_recompute_pending, plans_with_pending_recompute
 from reports.models import VIETNAM, AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, local_today
 from reports.selectors import compliance_totals
 
@@ -50,20 +51,24 @@ class Freshness:
         return self.computed_at is not None
 
 
-def freshness(*, plan: Plan, year: int, rollup: PlanProgress | None = None, queued=None) -> Freshness:
+def freshness(*, plan: Plan, year: int, rollup: PlanProgress | None = None, queued=None,
+              pending: bool | None = None) -> Freshness:
     """When the figures of a plan-year were computed, up to which day approved values count, and whether a
     newer recompute is on its way.
 
-    "On its way" is read from the marker `recompute_queued_mark` sets when staff ask for a recompute: the
-    page says "đang cập nhật" until a snapshot newer than the request is written (or the marker expires).
-    This is the one place to extend when recomputes get a queue of their own. Pass `rollup` when the page
-    read it already (no query then); `queued` is the marker when the caller read many at once."""
+    "On its way" is either of two things: an approval or reopening whose recompute is recorded in the
+    database and not done yet (`progress.selectors.is_recompute_pending`: it survives a broker outage), or
+    the marker `recompute_queued_mark` sets when staff ask for a recompute (until a snapshot newer than the
+    request is written, or the marker expires). Pass `rollup` when the page read it already (no query then);
+    `queued` and `pending` when the caller read them for many plans at once."""
     if rollup is None:
         rollup = PlanProgress.objects.filter(plan=plan, year=year).only("computed_at", "as_of").first()
     if queued is None:
         queued = cache.get(QUEUED_KEY.format(plan_id=plan.pk))
+    if pending is None:
+        pending = is_recompute_pending(plan.pk)
     computed_at = rollup.computed_at if rollup else None
-    updating = bool(queued) and (computed_at is None or computed_at < queued)
+    updating = pending or (bool(queued) and (computed_at is None or computed_at < queued))
     return Freshness(computed_at=computed_at, as_of=rollup.as_of if rollup else None, updating=updating)
 
 
@@ -97,12 +102,13 @@ def plans_headlines(plans: list[Plan], year: int | None = None) -> list[PlanHead
              for plan in plans}
     rollups = {(r.plan_id, r.year): r for r in PlanProgress.objects.filter(plan__in=plans)}
     queued = cache.get_many([QUEUED_KEY.format(plan_id=plan.pk) for plan in plans])
+    pending = plans_with_pending_recompute(plan.pk for plan in plans)
     rows = []
     for plan in plans:
         rollup = rollups.get((plan.pk, years[plan.pk]))
         rows.append(PlanHeadline(plan=plan, year=years[plan.pk], rollup=rollup, freshness=freshness(
             plan=plan, year=years[plan.pk], rollup=rollup or PlanProgress(),
-            queued=queued.get(QUEUED_KEY.format(plan_id=plan.pk), False))))
+            queued=queued.get(QUEUED_KEY.format(plan_id=plan.pk), False), pending=plan.pk in pending)))
     return rows
 
 

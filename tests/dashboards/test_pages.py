@@ -259,3 +259,22 @@ def test_reporters_inbox_links_their_agency_page(client, world, reporter_a, agen
 def test_leader_lands_on_the_overview(client, world, leader):
     client.force_login(leader)
     assert client.get("/")["Location"] == reverse("dashboards:overview")
+
+
+def test_an_approval_waiting_for_its_recompute_shows_updating_until_the_recompute(client, world, leader, staff,
+                                                                                  agency_a, reporter_a):
+    """The recompute request an approval records (kept in the database even when the broker is down) makes
+    every page say "Đang cập nhật" until the recompute has run."""
+    from progress.services import plan_recompute
+    from tests.dashboards.conftest import TODAY
+    from tests.progress.factories import approve_report
+
+    url = reverse("dashboards:overview") + "?plan=ha-tang-so&year=2026"
+    client.force_login(leader)
+    assert "Đang cập nhật" not in client.get(url).content.decode()
+    approve_report(world, agency=agency_a, reporter=reporter_a, staff=staff, code="2026-Q2", on=TODAY,
+                   indicators={"I.1": {"value": "70"}})
+    assert "Đang cập nhật" in client.get(url).content.decode()
+    assert "Đang cập nhật tiến độ của" in client.get(reverse("dashboards:overview")).content.decode()  # all plans
+    plan_recompute(plan=world.plan, as_of=TODAY)
+    assert "Đang cập nhật" not in client.get(url).content.decode()
