@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from agencies.admin_a11y import LabelledInlineFormSet
 from agencies.matching import name_key
 from agencies.models import Agency, Membership, Province
 from agencies.roles import user_province
@@ -67,7 +68,9 @@ class ProvinceScopedAdmin(ProvinceScopedChoices, admin.ModelAdmin):
 
 
 class ProvinceScopedInline(ProvinceScopedChoices):
-    """The same limits for inline forms."""
+    """The same limits for inline forms (whose inputs are named for their column and row)."""
+
+    formset = LabelledInlineFormSet
 
 
 @admin.register(Province)

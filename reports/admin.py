@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin import limit_to_province
+from agencies.admin_a11y import LabelledInlineFormSet
 from agencies.models import Membership
 from agencies.roles import Role, user_province
 from indicators.numbers import format_number
@@ -130,6 +131,7 @@ class OnBehalfInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
+    formset = LabelledInlineFormSet
 
     def has_view_permission(self, request, obj=None):
         return is_province_staff(request, obj)
