@@ -20,6 +20,7 @@ from types import SimpleNamespace
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django.db import connections
 from django.test.utils import override_settings
 from django.urls import reverse
 
@@ -134,10 +135,16 @@ def world(django_db_setup, django_db_blocker, live_server) -> Iterator[SimpleNam
     live_server._live_server_modified_settings.enable()
     try:
         with django_db_blocker.unblock():
+            built_on = connections["default"]
             try:
                 yield _build_world()
             finally:
                 call_command("flush", interactive=False, verbosity=0)
+                # Playwright's sync API switches greenlets, each with its own context, and Django keeps a
+                # connection per context: the one that built the world may not be the one in use now.
+                # Left open, it would keep the test database from being dropped at the end.
+                built_on.close()
+                connections.close_all()
     finally:
         live_server._live_server_modified_settings.disable()
         overrides.disable()
