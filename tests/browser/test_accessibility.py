@@ -236,6 +236,29 @@ def _failed_on_behalf_save(page, world):
     page.wait_for_load_state()
 
 
+def _excel_upload(value):
+    """Download the report as Excel, type `value` as I.1's value, upload it: the preview page."""
+
+    def upload(page, world):
+        import io
+
+        from openpyxl import load_workbook
+
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Tải báo cáo xuống (.xlsx)").click()
+        with open(download.value.path(), "rb") as downloaded:  # a download's path has no .xlsx to go by
+            workbook = load_workbook(downloaded)
+        workbook["Chỉ tiêu"].cell(row=5, column=8, value=value)  # the first line's "Giá trị"
+        content = io.BytesIO()
+        workbook.save(content)
+        page.set_input_files("#id_excel", {"name": "bao-cao.xlsx", "buffer": content.getvalue(), "mimeType":
+                                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+        page.get_by_role("button", name="Tải lên và xem trước").click()
+        page.wait_for_load_state()
+
+    return upload
+
+
 @dataclass(frozen=True)
 class PageState:
     id: str
@@ -260,6 +283,10 @@ PAGE_STATES = [
               "Báo cáo lưu không được (lỗi ở số liệu, nhiệm vụ, thuyết minh)", _failed_save, "Chưa lưu được"),
     PageState("report-form-saved", "reporter_a", url("reports:report", "draft_a"), "Báo cáo vừa lưu nháp",
               _saved, "Đã lưu nháp"),
+    PageState("excel-preview", "reporter_a", url("reports:report", "draft_a"), "Xem trước tệp Excel (thay đổi)",
+              _excel_upload(80), "Sẽ thay đổi"),
+    PageState("excel-preview-errors", "reporter_a", url("reports:report", "draft_a"), "Xem trước tệp Excel có lỗi",
+              _excel_upload(150), "Tệp có 1 lỗi"),
     PageState("report-submitted", "reporter_a", url("reports:report", "submitted_a"), "Báo cáo đã gửi (chỉ xem)"),
     PageState("report-confirm", "head_a", url("reports:report", "awaiting_a"),
               "Lãnh đạo đơn vị xác nhận báo cáo"),
@@ -283,6 +310,9 @@ PAGE_STATES = [
     PageState("admin-indicators", "staff", "admin:indicators_indicator_changelist", "Danh sách chỉ tiêu"),
     PageState("admin-indicator", "staff", url("admin:indicators_indicator_change", "indicator"),
               "Chỉ tiêu với các dòng mục tiêu từng năm"),
+    PageState("admin-plans", "staff", "admin:plans_plan_changelist", "Danh sách kế hoạch (quản trị)"),
+    PageState("admin-import-values", "staff", "admin:reports_agencyreport_import_values", "Nhập số liệu từ tệp"),
+    PageState("admin-import-document", "staff", "admin:plans_plan_import_document", "Nhập kế hoạch từ văn bản"),
     PageState("admin-plan", "staff", lambda w: reverse("admin:plans_plan_change", args=[w.plan.pk]),
               "Kế hoạch (quản trị) với các phụ lục"),
 ]
