@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.base import AXE_SCRIPT  # the axe-core build the binding ships
 from django.core.management import call_command
 from django.db import connections
 from django.test.utils import override_settings
@@ -102,6 +102,11 @@ def _build_world() -> SimpleNamespace:
     q1_b = world.report(agency_b)
     services.report_submit(report=q1_b, user=users["reporter_b"])
     services.report_approve(report=q1_b, user=staff)
+    # Agency B's report of the other plan: sent back with reasons, for the report and for an entry.
+    returned_b = other.report(agency_b)
+    services.report_submit(report=returned_b, user=users["reporter_b"])
+    services.report_return(report=returned_b, user=staff, reason="Thiếu nguồn số liệu.",
+                           entry_reasons={"indicator_entries": {"I.4": "Ghi rõ số doanh nghiệp mới."}})
 
     q2 = ReportingPeriodFactory(plan=plan, year=2026, quarter=2)
     services.expected_reports_create(period=q2)
@@ -120,7 +125,7 @@ def _build_world() -> SimpleNamespace:
     return SimpleNamespace(
         users=users, province=province, plan=plan, other_plan=other.plan,
         indicator=world.indicators["I.1"], draft_a=q2_a, submitted_a=q1_a, approved_b=q1_b,
-        awaiting_a=q3_a,
+        awaiting_a=q3_a, returned_b=returned_b,
     )
 
 
@@ -287,6 +292,8 @@ PAGE_STATES = [
               _excel_upload(80), "Sẽ thay đổi"),
     PageState("excel-preview-errors", "reporter_a", url("reports:report", "draft_a"), "Xem trước tệp Excel có lỗi",
               _excel_upload(150), "Tệp có 1 lỗi"),
+    PageState("report-returned", "reporter_b", url("reports:report", "returned_b"),
+              "Báo cáo bị trả lại (lý do chung và từng chỉ tiêu)", expect_text="Ghi rõ số doanh nghiệp mới."),
     PageState("report-submitted", "reporter_a", url("reports:report", "submitted_a"), "Báo cáo đã gửi (chỉ xem)"),
     PageState("report-confirm", "head_a", url("reports:report", "awaiting_a"),
               "Lãnh đạo đơn vị xác nhận báo cáo"),
@@ -331,11 +338,11 @@ def _violations_message(state: PageState, width: str, path: str, violations: lis
     return "\n".join(lines)
 
 
-AXE = Axe()
-
-
 def axe_failures(page) -> list[dict]:
-    results = AXE.run(page, options=AXE_OPTIONS).response
+    """The serious and critical violations on the page as it is now (axe is injected once per page)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    results = page.evaluate("(options) => window.axe.run(document, options)", AXE_OPTIONS)
     return [violation for violation in results["violations"] if violation["impact"] in FAILING_IMPACTS]
 
 
