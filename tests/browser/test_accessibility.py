@@ -264,6 +264,12 @@ def _excel_upload(value):
     return upload
 
 
+def _admin_failed_save(page, world):
+    page.locator('input[name$="-entry_value"]').first.fill("105")
+    page.click("input[name=_continue]")
+    page.wait_for_load_state()
+
+
 @dataclass(frozen=True)
 class PageState:
     id: str
@@ -314,6 +320,8 @@ PAGE_STATES = [
     PageState("admin-reports", "staff", "admin:reports_agencyreport_changelist", "Danh sách báo cáo (quản trị)"),
     PageState("admin-report", "staff", url("admin:reports_agencyreport_change", "draft_a"),
               "Nhập thay báo cáo trong trang quản trị (các dòng chỉ tiêu, nhiệm vụ)"),
+    PageState("admin-report-errors", "staff", url("admin:reports_agencyreport_change", "draft_a"),
+              "Nhập thay trong trang quản trị, số liệu sai", _admin_failed_save, "Tỷ lệ phần trăm phải từ 0 đến 100"),
     PageState("admin-indicators", "staff", "admin:indicators_indicator_changelist", "Danh sách chỉ tiêu"),
     PageState("admin-indicator", "staff", url("admin:indicators_indicator_change", "indicator"),
               "Chỉ tiêu với các dòng mục tiêu từng năm"),
