@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.test.utils import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 pytest_plugins = ["tests.browser.fixtures"]
 pytestmark = [pytest.mark.browser]
@@ -52,7 +53,7 @@ def _build_world() -> SimpleNamespace:
     from agencies.models import Membership
     from agencies.services import membership_add
     from reports import services
-    from reports.models import AgencyReport, ReportingPolicy
+    from reports.models import AgencyReport, ReportingPeriod, ReportingPolicy
     from tests.factories import AgencyFactory, MembershipFactory, ProvinceFactory, UserFactory
     from tests.reports.factories import ReportingPeriodFactory, reporting_plan
 
@@ -111,8 +112,9 @@ def _build_world() -> SimpleNamespace:
     q2 = ReportingPeriodFactory(plan=plan, year=2026, quarter=2)
     services.expected_reports_create(period=q2)
     q2_a = world.report(agency_a, code=q2.code)
-    # Due in two days from the real today: the inbox's "near the deadline" colour.
-    q3 = ReportingPeriodFactory(plan=plan, year=2026, quarter=3, due_on=dt.date.today() + dt.timedelta(days=2))
+    # Due in two days from the real today (the live server's clock): the inbox's "near the deadline" colour.
+    q3 = ReportingPeriodFactory(plan=plan, year=2026, quarter=3)
+    ReportingPeriod.objects.filter(pk=q3.pk).update(due_on=timezone.localdate() + dt.timedelta(days=2))
     services.expected_reports_create(period=q3)
 
     # With the head's confirmation required, agency A's next submission waits for head_a.
@@ -288,7 +290,8 @@ PAGE_STATES = [
     PageState("login-error", None, "login", "Đăng nhập sai mật khẩu", _failed_login, "không đúng"),
     PageState("no-role", "outsider", "no_role", "Tài khoản chưa được phân quyền"),
     # Agencies
-    PageState("inbox", "reporter_a", "reports:inbox", "Hộp báo cáo của đơn vị (quá hạn, gần hạn, đã gửi)"),
+    PageState("inbox", "reporter_a", "reports:inbox", "Hộp báo cáo của đơn vị (quá hạn, gần hạn, đã gửi)",
+              expect_text="còn 2 ngày"),
     PageState("report-form", "reporter_a", url("reports:report", "draft_a"), "Báo cáo đang soạn"),
     PageState("report-form-errors", "reporter_a", url("reports:report", "draft_a"),
               "Báo cáo lưu không được (lỗi ở số liệu, nhiệm vụ, thuyết minh)", _failed_save, "Chưa lưu được"),
