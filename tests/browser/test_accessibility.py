@@ -216,7 +216,7 @@ def url(name: str, *attributes: str) -> Callable[[SimpleNamespace], str]:
 
 
 def _failed_login(page, world):
-    page.fill("input[name=username]", "staff")
+    page.fill("input[name=username]", "khong-co-tai-khoan")  # nobody's: no lockout counts against a real user
     page.fill("input[name=password]", "sai-mat-khau")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
