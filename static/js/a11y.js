@@ -2,7 +2,7 @@
  *
  * - An element marked data-autofocus (the report form's error summary after a failed save) takes the
  *   focus when the page loads, so a screen reader reads it and the keyboard starts from it.
- * - A same-page link (skip links, the error summary's links) moves the focus to its target, not only
+ * - A same-page link (skip links, the error summary's links, "Trả lại ↓") moves the focus to its target, not only
  *   the scroll position: a field is focused, a section or an entry gets tabindex=-1 and is focused.
  * - A focused field is never left under the sticky save bar: CSS scroll-padding handles scrolling to
  *   a target; this handles the browsers that ignore it when moving the focus with Tab.
@@ -17,20 +17,27 @@
       target.setAttribute("tabindex", "-1");
     }
     target.focus({ preventScroll: true });
-    // A field is shown with its label (and an entry with its heading) above it, clear of the bar.
+    // A field is shown with its label above it, in the middle of the screen (clear of the save bar);
+    // a section or an entry from its top.
     var label = target.id ? document.querySelector('label[for="' + target.id + '"]') : null;
-    (label || target).scrollIntoView({ block: "center" });
+    if (label) {
+      label.scrollIntoView({ block: "center" });
+    } else {
+      target.scrollIntoView({ block: FOCUSABLE.test(target.tagName) ? "center" : "start" });
+    }
   }
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
-    if (!link || !link.closest(".skip-links, .error-summary")) { return; }
+    if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
     var id = decodeURIComponent(link.getAttribute("href").slice(1));
     var target = id && document.getElementById(id);
     if (!target) { return; }
     event.preventDefault();
-    if (window.history && window.history.replaceState) {
-      window.history.replaceState(null, "", "#" + id);
+    if (window.history && window.history.pushState) {
+      window.history.pushState(null, "", "#" + id);  // as the link itself would: Back returns
     }
     focusTarget(target);
   });

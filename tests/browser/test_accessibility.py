@@ -523,6 +523,13 @@ def test_the_review_page_works_by_keyboard(width, world, open_page):
     assert {"Bảng số liệu chỉ tiêu", "Bảng tiến độ nhiệm vụ"} <= set(reached)  # tables that scroll sideways
     assert not hidden_stops(stops), f"focused but not visible at {width}"
 
+    # "Trả lại (ghi lý do) ↓" takes the keyboard to the review section, not only the eyes.
+    page.get_by_role("link", name="Trả lại (ghi lý do) ↓").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "duyet"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#duyet') !== null")
+
 
 def test_review_queue_names_say_plan_and_period(world, open_page):
     page = open_page("staff", WIDTHS["1366px"])
