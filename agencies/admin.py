@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.admin_a11y import LabelledInlineFormSet
 from agencies.matching import name_key
 from agencies.models import Agency, Membership, Province
-from agencies.roles import user_province
+from agencies.roles import sees_everything, user_province
 from agencies.services import membership_add
 
 
@@ -31,7 +31,7 @@ def province_path(model) -> str | None:
 
 
 def limit_to_province(queryset, request):
-    if request.user.is_superuser:
+    if sees_everything(request.user):
         return queryset
     path = province_path(queryset.model)
     if path is None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from agencies.matching import AgencyDirectory, name_key
 from agencies.models import Agency, Membership, Province
+from agencies.roles import forget_access
 from agencies.text import fold
 
 User = get_user_model()
@@ -228,6 +229,7 @@ def membership_add(*, user, agency: Agency, role: str) -> Membership:
         if other_province:
             raise ValidationError(_("Một người dùng chỉ làm việc trong một tỉnh."))
         membership, _created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+        forget_access(user)
         if role == Role.STAFF:
             if not user.is_staff:
                 user.is_staff = True

@@ -6,7 +6,6 @@ from indicators.api import TokenLoginView
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),
-    path("", include("plans.api_urls")),
     path("", include("indicators.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("progress.api_urls")),

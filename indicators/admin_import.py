@@ -20,8 +20,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.models import Membership, Province
-from agencies.roles import has_role, user_province
+from agencies.models import Province
+from agencies.roles import may_import_plans, sees_everything, user_province
 from indicators.importing.service import MAX_BYTES
 from indicators.services import PlanOverrides, plan_import
 
@@ -76,9 +76,9 @@ class PlanImportAdminMixin:
 
     def _check_may_import(self, request) -> Province | None:
         user = request.user
-        if not (user.is_superuser or (has_role(user, Membership.Role.STAFF) and self.has_add_permission(request))):
+        if not may_import_plans(user):
             raise PermissionDenied
-        return None if user.is_superuser else user_province(user)
+        return None if sees_everything(user) else user_province(user)
 
     def import_document_view(self, request):
         fixed_province = self._check_may_import(request)

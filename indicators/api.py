@@ -13,22 +13,11 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
-from agencies.models import Agency
 from indicators.exporting import plan_to_json_bytes
 from plans.models import Plan
 
 # Token first: an anonymous request then gets 401 with "WWW-Authenticate: Token", as API clients expect.
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
-
-
-def visible_plans(user):
-    """The plans a user may read: those of the provinces it has a membership in (all, for superusers)."""
-    if not user or not user.is_authenticated:
-        return Plan.objects.none()
-    if user.is_superuser:
-        return Plan.objects.all()
-    provinces = Agency.objects.filter(memberships__user=user).values("province_id")
-    return Plan.objects.filter(province_id__in=provinces)
 
 
 class PlanSummarySerializer(serializers.ModelSerializer):
@@ -44,7 +33,7 @@ class PlanListView(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return visible_plans(self.request.user).order_by("-start_year", "title", "code")
+        return Plan.objects.visible_to(self.request.user).order_by("-start_year", "title", "code")
 
 
 class PlanDetailView(APIView):
@@ -52,7 +41,7 @@ class PlanDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request, code: str):
-        plan = visible_plans(request.user).filter(code=code).first()
+        plan = Plan.objects.visible_to(request.user).filter(code=code).first()
         if plan is None:
             raise Http404(_("Không có kế hoạch này."))
         # The exact bytes of `export_plan --format json`: no re-rendering through DRF.

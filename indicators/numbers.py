@@ -16,18 +16,17 @@ Reading rules (`parse_number`):
   is allowed and ignored, but text before the number or digits after it mean "not a number".
 """
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from agencies.errors import UserError
 
-class ParseError(ValueError):
-    """A cell that cannot be read as what its column needs; `message` is Vietnamese, for people."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ParseError(UserError, ValueError):
+    """A cell that cannot be read as what its column needs."""
 
 
 _GROUPING_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?!\d))")
@@ -136,3 +135,19 @@ def format_number(value: Decimal | int | float | str | None, decimals: int | Non
     if negative and (int(whole) or (fraction and fraction.strip("0"))):
         result = "-" + result
     return result
+
+
+def format_value(value, *, empty: str = "", choices: dict | None = None) -> str:
+    """Any stored value as Vietnamese people read it and would type it back: 95,5 · 16.861 · 31/03/2026,
+    a choice's label (from `choices`, value → label), other text as it is; `empty` for None and "".
+
+    The one display of values for forms, previews, history and the admin."""
+    if value is None or value == "":
+        return empty
+    if choices is not None and value in choices:
+        return str(choices[value])
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)

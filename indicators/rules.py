@@ -2,6 +2,11 @@
 
 `progress/` feeds them the sums its SQL computed; dashboards never call them (they read snapshots).
 
+Written twice by design: the within-year accumulation (stock vs flow, the annual report replacing the
+quarters, `latest`/`sum`/`ratio`/`mean` across agencies) is also the SQL of `progress/selectors.py`,
+because the recompute must be set-based. Change one, change the other: `tests/progress/test_sql_matches_rules.py`
+runs both on the same values and fails when they disagree.
+
 Choices made here, where DESIGN.md leaves room:
 - Within-year accumulation is done per agency first, then across agencies: a stock (`cumulative`)
   takes each agency's latest approved period of the year, a flow sums its quarters. An approved

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from agencies.roles import Role, role_required, user_province
+from agencies.roles import Role, may_import_plans, role_required
 from indicators.exporting import plan_to_docx, plan_to_json_bytes, plan_to_xlsx
 from indicators.models import Indicator, Target
 from plans.models import Plan
@@ -28,16 +28,10 @@ def plan_file_response(plan: Plan, file_format: str) -> HttpResponse:
     return response
 
 
-def _plans_for(user):
-    if user.is_superuser:
-        return Plan.objects.all()
-    return Plan.objects.in_province(user_province(user))
-
-
 @role_required(Role.STAFF)
 def plan_list(request):
     plans = (
-        _plans_for(request.user)
+        Plan.objects.reviewable_by(request.user)
         .select_related("province")
         .annotate(indicator_count=Count("indicators", distinct=True), task_count=Count("tasks", distinct=True))
     )
@@ -46,7 +40,7 @@ def plan_list(request):
 
 @role_required(Role.STAFF)
 def plan_detail(request, code: str):
-    plan = get_object_or_404(_plans_for(request.user), code=code)
+    plan = get_object_or_404(Plan.objects.reviewable_by(request.user), code=code)
     indicators = (
         Indicator.objects.of_plan(plan)
         .select_related("section", "baseline")
@@ -59,14 +53,14 @@ def plan_detail(request, code: str):
         "plan": plan, "indicators": indicators, "tasks": tasks, "years": list(plan.years),
         # The year-end results appendix exists for the years that have begun, newest first.
         "result_years": [year for year in reversed(plan.years) if year <= this_year],
-        "may_import": user.is_superuser or (user.is_staff and user.has_perm("plans.add_plan")),
+        "may_import": may_import_plans(user),
     })
 
 
 @role_required(Role.STAFF)
 def plan_export(request, code: str, file_format: str):
     """Download the plan's appendices as Excel or Word, or the plan as JSON (the API's body)."""
-    plan = get_object_or_404(_plans_for(request.user), code=code)
+    plan = get_object_or_404(Plan.objects.reviewable_by(request.user), code=code)
     if file_format not in PLAN_EXPORTS:
         raise Http404
     return plan_file_response(plan, file_format)

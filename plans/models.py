@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Membership, Province
-from agencies.roles import access
+from agencies.roles import access, provinces_where, sees_everything
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -18,13 +18,13 @@ class PlanQuerySet(models.QuerySet):
         none is named); every plan for a superuser; none for an anonymous or inactive user.
 
         The one answer to "which plans": see `agencies.roles` for the rules."""
-        user_access = access(user)
-        if user_access.is_superuser:
+        if sees_everything(user):
             return self.all()
-        return self.filter(province_id__in=user_access.province_ids(*roles))
+        return self.filter(province_id__in=provinces_where(user, *roles))
 
     def reviewable_by(self, user) -> "PlanQuerySet":
-        """The plans whose reports `user` reviews: Sở KH&CN staff of the plan's province."""
+        """The plans `user` works on as Sở KH&CN staff of their province: it reviews their reports, opens
+        their pages and exports, and enters values on the agencies' behalf."""
         return self.visible_to(user, Membership.Role.STAFF)
 
     def active(self) -> "PlanQuerySet":
@@ -76,6 +76,10 @@ class Plan(models.Model):
     def is_visible_to(self, user, *roles: str) -> bool:
         """The same answer as `Plan.objects.visible_to(user, *roles)`, for a plan already loaded."""
         return access(user).in_province(self.province_id, *roles)
+
+    def is_reviewable_by(self, user) -> bool:
+        """The same answer as `Plan.objects.reviewable_by(user)`: Sở KH&CN staff of the plan's province."""
+        return self.is_visible_to(user, Membership.Role.STAFF)
 
     @property
     def years(self) -> range:

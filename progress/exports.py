@@ -2,53 +2,24 @@
 Phụ lục I of a plan (seed 002): one row per indicator under its group, the target for the year, and
 the result as ĐẠT / CHƯA ĐẠT followed by the figure, ready to paste into next year's plan.
 
-Built from the progress snapshots only (run `recompute_progress` first); xlsx via openpyxl, docx via
-python-docx.
+Built from the progress snapshots only (run `recompute_progress` first) as an `ExportTable`, drawn by
+the same xlsx and docx writers as a plan's own appendices (`indicators.exporting`).
 """
-
-import io
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from agencies.errors import UserError
+from indicators.exporting.docx_writer import tables_to_docx
+from indicators.exporting.layout import ExportRow, ExportTable
+from indicators.exporting.xlsx_writer import tables_to_xlsx
 from indicators.numbers import format_number
 from indicators.rules import MILESTONE_LABELS, Status, fmt, label
 from plans.models import Plan, Section
 from progress.models import IndicatorProgress
 
 
-class NoSnapshot(Exception):
+class NoSnapshot(UserError):
     """No progress has been computed for this plan and year yet."""
-
-
-@dataclass
-class ResultRow:
-    number: str
-    objective: str
-    target: str
-    verdict: str
-    figure: str
-
-    @property
-    def result(self) -> str:
-        return f"{self.verdict}\n{self.figure}" if self.verdict and self.figure else (self.verdict or self.figure)
-
-
-@dataclass
-class ResultGroup:
-    title: str
-    rows: list[ResultRow] = field(default_factory=list)
-
-
-@dataclass
-class ResultsAppendix:
-    plan: Plan
-    year: int
-    title: str
-    subtitle: str
-    headers: list[str]
-    groups: list[ResultGroup]
-    as_of: object
 
 
 VERDICTS = {Status.ACHIEVED: "ĐẠT", Status.NOT_ACHIEVED: "CHƯA ĐẠT"}
@@ -75,7 +46,10 @@ def _verdict(row: IndicatorProgress) -> str:
     return _("%(label)s (chưa hết năm)") % {"label": label(row.status)}
 
 
-def results_appendix(*, plan: Plan, year: int) -> ResultsAppendix:
+def results_table(*, plan: Plan, year: int, result_separator: str = "\n") -> ExportTable:
+    """The appendix as a table: a group row wherever the indicator's top section changes, items numbered
+    within their group, and the result as "ĐẠT" + `result_separator` + the figure (a new line in a
+    spreadsheet cell, a space in Word, as the documents print it)."""
     rows = list(IndicatorProgress.objects.for_plan_year(plan, year))
     if not rows:
         raise NoSnapshot(_("Chưa có số liệu tiến độ năm %(year)s của kế hoạch này; hãy tính lại tiến độ trước.")
@@ -89,130 +63,37 @@ def results_appendix(*, plan: Plan, year: int) -> ResultsAppendix:
             section_id = sections[section_id].parent_id
         return sections[section_id].title if section_id in sections else ""
 
-    groups: list[ResultGroup] = []
+    table_rows: list[ExportRow] = []
+    group, number = None, 0
     for row in rows:
         title = group_title(row.indicator.section_id)
-        if not groups or groups[-1].title != title:
-            groups.append(ResultGroup(title=title))
-        group = groups[-1]
-        group.rows.append(ResultRow(number=f"{len(group.rows) + 1}.", objective=row.indicator.name,
-                                    target=row.target_text or "", verdict=_verdict(row), figure=_figure(row)))
-    return ResultsAppendix(
-        plan=plan, year=year,
-        title=_("KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU NĂM %(year)s") % {"year": year},
-        subtitle=(_("(Kèm theo Kế hoạch số %(number)s)") % {"number": plan.number}) if plan.number else plan.title,
-        headers=[_("Mục tiêu"), _("Mục tiêu năm %(year)s") % {"year": year}, _("Kết quả thực hiện")],
-        groups=groups, as_of=rows[0].as_of)
-
-
-def _source_note(appendix: ResultsAppendix) -> str:
-    return _("Số liệu được duyệt tính đến ngày %(day)s.") % {"day": appendix.as_of.strftime("%d/%m/%Y")}
-
-
-def results_xlsx(appendix: ResultsAppendix) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"Kết quả {appendix.year}"
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for column, width in zip("ABC", (70, 22, 70), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.append([_("Phụ lục")])
-    sheet.append([appendix.title])
-    sheet.append([appendix.subtitle])
-    for line in (1, 2, 3):
-        sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=3)
-        sheet.cell(line, 1).alignment = Alignment(horizontal="center", wrap_text=True)
-        sheet.cell(line, 1).font = Font(bold=line < 3, italic=line == 3)
-    sheet.append([])
-    sheet.append(appendix.headers)
-    for cell in sheet[sheet.max_row]:
-        cell.font, cell.border, cell.alignment = Font(bold=True), box, Alignment(horizontal="center", wrap_text=True)
-    for group in appendix.groups:
-        if group.title:
-            sheet.append([group.title, "", ""])
-            sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=3)
-            sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-            for cell in sheet[sheet.max_row]:
-                cell.border = box
-        for row in group.rows:
-            sheet.append([f"{row.number} {row.objective}", row.target, row.result])
-            for cell in sheet[sheet.max_row]:
-                cell.border, cell.alignment = box, wrap
-            sheet.cell(sheet.max_row, 2).alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
-    sheet.append([])
-    sheet.append([_source_note(appendix)])
-    sheet.cell(sheet.max_row, 1).font = Font(italic=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def results_docx(appendix: ResultsAppendix) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    style = document.styles["Normal"]
-    style.font.name, style.font.size = "Times New Roman", Pt(12)
-    for text, bold, italic in ((_("Phụ lục"), True, False), (appendix.title, True, False),
-                               (appendix.subtitle, False, True)):
-        paragraph = document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
-    table = document.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, appendix.headers, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(header)
-        run.bold = True
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for group in appendix.groups:
-        if group.title:
-            cells = table.add_row().cells
-            merged = cells[0].merge(cells[2])
-            merged.text = ""
-            merged.paragraphs[0].add_run(group.title).bold = True
-        for row in group.rows:
-            cells = table.add_row().cells
-            cells[0].text = f"{row.number} {row.objective}"
-            cells[1].text = row.target
-            cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            cells[2].text = ""
-            paragraph = cells[2].paragraphs[0]
-            if row.verdict:
-                paragraph.add_run(row.verdict).bold = True
-                if row.figure:
-                    paragraph.add_run(" ")
-            paragraph.add_run(row.figure)
-    for row in table.rows:
-        for cell, width in zip(row.cells, (Cm(11), Cm(4), Cm(11)), strict=True):
-            cell.width = width
-    note = document.add_paragraph()
-    note.add_run(_source_note(appendix)).italic = True
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        if title != group:
+            group, number = title, 0
+            if title:
+                table_rows.append(ExportRow([title, "", ""], is_section=True))
+        number += 1
+        result = result_separator.join(part for part in (_verdict(row), _figure(row)) if part)
+        table_rows.append(ExportRow([f"{number}. {row.indicator.name}", row.target_text or "", result]))
+    subtitle = (_("(Kèm theo Kế hoạch số %(number)s)") % {"number": plan.number}) if plan.number else plan.title
+    return ExportTable(
+        name=_("Kết quả %(year)s") % {"year": year},
+        title_lines=[_("Phụ lục"), _("KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU NĂM %(year)s") % {"year": year},
+                     subtitle],
+        header=[_("Mục tiêu"), _("Mục tiêu năm %(year)s") % {"year": year}, _("Kết quả thực hiện")],
+        widths=[70, 22, 70], rows=table_rows,
+        footer_lines=[_("Số liệu được duyệt tính đến ngày %(day)s.") % {"day": rows[0].as_of.strftime("%d/%m/%Y")}])
 
 
 FORMATS = {
-    "xlsx": (results_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "docx": (results_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": (lambda table: tables_to_xlsx([table]), "\n",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "docx": (lambda table: tables_to_docx([table]), " ",
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 }
 
 
 def results_file(*, plan: Plan, year: int, file_format: str) -> tuple[bytes, str, str]:
     """(content, content type, file name) of the results appendix in `file_format` (xlsx or docx)."""
-    writer, content_type = FORMATS[file_format]
-    content = writer(results_appendix(plan=plan, year=year))
+    writer, separator, content_type = FORMATS[file_format]
+    content = writer(results_table(plan=plan, year=year, result_separator=separator))
     return content, content_type, f"ket-qua-{plan.code}-{year}.{file_format}"

@@ -1,7 +1,9 @@
 """The reads the recompute is made of: set-based SQL over approved values, one query per kind.
 
-How the approved values of one indicator become its yearly figure (the rules live in
-`indicators.rules`; this is the same arithmetic written for the database). Three GROUP BYs, each one
+How the approved values of one indicator become its yearly figure. Written twice by design: the rules
+live in `indicators.rules` as pure Python, and this is the same arithmetic written for the database, so
+that a recompute is set-based. Change one, change the other: `tests/progress/test_sql_matches_rules.py`
+runs both on the same values and fails when they disagree. Three GROUP BYs, each one
 hash aggregation over the output of the one before, no sort of the values and no window over them:
 1. `per_agency` (indicator, year, agency): the agency's entries of the year side by side, one column per
    period and number (`v1`…`v4` the quarters, `v5` the annual report; an agency has at most one report
@@ -27,7 +29,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from reports.models import VIETNAM
+from agencies.clock import VIETNAM
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

@@ -24,12 +24,13 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from agencies.clock import local_today
 from indicators import rules
 from indicators.models import Baseline, Indicator, Target
 from plans.models import Plan, Section, Task
 from progress.models import AgencyProgress, IndicatorProgress, PlanProgress, SectionProgress, TaskProgress
 from progress.selectors import YearFigures, indicator_year_figures, task_figures
-from reports.models import AgencyReport, local_today
+from reports.models import AgencyReport
 
 LOCK_NAMESPACE = 5_170_601  # first key of the advisory lock pair: "progress recompute"
 LOCK_TIMEOUT_SECONDS = 15 * 60

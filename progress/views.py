@@ -1,7 +1,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from agencies.roles import Role, role_required, user_province
+from agencies.roles import Role, role_required
 from plans.models import Plan
 from progress.exports import FORMATS, NoSnapshot, results_file
 
@@ -9,9 +9,7 @@ from progress.exports import FORMATS, NoSnapshot, results_file
 @role_required(Role.STAFF)
 def export_results(request, code: str, year: int):
     """Download the year-end results appendix (?format=xlsx|docx): staff of the plan's province."""
-    plan = get_object_or_404(Plan, code=code)
-    if not request.user.is_superuser and user_province(request.user) != plan.province:
-        raise Http404
+    plan = get_object_or_404(Plan.objects.reviewable_by(request.user), code=code)
     file_format = request.GET.get("format", "xlsx")
     if file_format not in FORMATS or year not in plan.years:
         raise Http404

@@ -17,10 +17,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin import limit_to_province
 from agencies.admin_a11y import LabelledInlineFormSet
-from agencies.models import Membership
-from agencies.roles import Role, user_province
-from indicators.numbers import format_number
+from agencies.roles import is_admin_staff
+from indicators.numbers import format_number, format_value
+from plans.models import Plan
 from reports import services
+from reports.actions import perform, perform_many
 from reports.admin_forms import (
     AttachmentAdminForm,
     EntryFormSet,
@@ -30,9 +31,8 @@ from reports.admin_forms import (
     TaskEntryAdminForm,
     TaskEntryFormSet,
     ValuesUploadForm,
-    shown,
 )
-from reports.bulk_values import BulkFileError, ValueRow, read_uploaded_values, values_import
+from reports.bulk_values import values_import
 from reports.models import (
     AgencyReport,
     Attachment,
@@ -46,7 +46,8 @@ from reports.models import (
 )
 from reports.selectors import report_permissions
 from reports.services import ReportError
-from reports.services_on_behalf import report_enter_on_behalf, report_submit_and_approve
+from reports.services_on_behalf import report_enter_on_behalf
+from reports.values_file import BulkFileError, ValueRow, read_uploaded_values
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -72,7 +73,7 @@ class ReportEventInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
     def has_view_permission(self, request, obj=None):
-        return is_province_staff(request, obj)
+        return is_admin_staff(request.user, obj and obj.plan.province_id)
 
 
 @admin.register(ReportingPeriod)
@@ -99,30 +100,8 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 # (Role.STAFF), not by Django model permissions.
 
 
-def _staff_province_ids(user) -> set[int]:
-    cached = getattr(user, "_chitieu_staff_provinces", None)
-    if cached is None:
-        cached = set(Membership.objects.filter(user=user, role=Role.STAFF)
-                     .values_list("agency__province_id", flat=True))
-        user._chitieu_staff_provinces = cached
-    return cached
-
-
-def is_province_staff(request, report: AgencyReport | None = None) -> bool:
-    """Sở KH&CN staff (of the report's province, when a report is given) signed in to the admin."""
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    provinces = _staff_province_ids(user)
-    if report is None:
-        return bool(provinces)
-    return report.plan.province_id in provinces
-
-
 def can_enter_on_behalf(request, report: AgencyReport | None) -> bool:
-    return (report is not None and is_province_staff(request, report)
+    return (report is not None and is_admin_staff(request.user, report.plan.province_id)
             and report_permissions(request.user, report).can_enter_on_behalf)
 
 
@@ -134,7 +113,7 @@ class OnBehalfInline(admin.TabularInline):
     formset = LabelledInlineFormSet
 
     def has_view_permission(self, request, obj=None):
-        return is_province_staff(request, obj)
+        return is_admin_staff(request.user, obj and obj.plan.province_id)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -166,15 +145,15 @@ class IndicatorEntryInline(OnBehalfInline):
     # Shown in place of the inputs when the report can no longer be edited.
     @admin.display(description=_("Giá trị"))
     def entry_value(self, entry):
-        return shown(entry.value)
+        return format_value(entry.value)
 
     @admin.display(description=_("Tử số"))
     def entry_numerator(self, entry):
-        return shown(entry.numerator)
+        return format_value(entry.numerator)
 
     @admin.display(description=_("Mẫu số"))
     def entry_denominator(self, entry):
-        return shown(entry.denominator)
+        return format_value(entry.denominator)
 
     @admin.display(description=_("Tình trạng"))
     def entry_milestone_state(self, entry):
@@ -190,7 +169,7 @@ class IndicatorEntryInline(OnBehalfInline):
 
     @admin.display(description=_("Tính đến ngày"))
     def entry_as_of(self, entry):
-        return shown(entry.as_of)
+        return format_value(entry.as_of)
 
 
 class TaskEntryInline(OnBehalfInline):
@@ -213,7 +192,7 @@ class TaskEntryInline(OnBehalfInline):
 
     @admin.display(description=_("Tiến độ (%)"))
     def entry_progress(self, entry):
-        return shown(entry.progress)
+        return format_value(entry.progress)
 
     @admin.display(description=_("Kết quả thực hiện trong kỳ"))
     def entry_done(self, entry):
@@ -284,14 +263,14 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
             "agency", "plan", "period", "entered_by", "submitted_by", "confirmed_by", "approved_by")
 
     def has_module_permission(self, request):
-        return is_province_staff(request)
+        return is_admin_staff(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_province_staff(request, obj)
+        return is_admin_staff(request.user, obj and obj.plan.province_id)
 
     def has_change_permission(self, request, obj=None):
         # The list needs "change" to offer the actions; a page is editable only while the report is.
-        return is_province_staff(request) if obj is None else can_enter_on_behalf(request, obj)
+        return is_admin_staff(request.user) if obj is None else can_enter_on_behalf(request, obj)
 
     def has_add_permission(self, request):
         return False  # expected reports are created by the system (expected_reports_create)
@@ -329,7 +308,7 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
             permissions = report_permissions(request.user, obj)
             context.update(
                 can_enter_on_behalf=can_enter_on_behalf(request, obj),
-                can_review=permissions.can_review and is_province_staff(request, obj),
+                can_review=permissions.can_review and is_admin_staff(request.user, obj.plan.province_id),
                 workflow_url=reverse("admin:reports_agencyreport_workflow", args=[obj.pk]),
                 staff_form_url=reverse("reports:report", args=[obj.pk]) + "?nhap-thay=1",
             )
@@ -379,22 +358,13 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
         ]
         return urls + super().get_urls()
 
+    ADMIN_ACTIONS = ("submit", "submit_and_approve", "approve")  # of reports.actions.ACTIONS
+
     def _workflow(self, request, report: AgencyReport, action: str) -> bool:
+        if action not in self.ADMIN_ACTIONS:
+            raise PermissionDenied
         try:
-            if action == "submit":
-                services.report_submit(report=report, user=request.user)
-                self.message_user(request, _("Đã gửi thay báo cáo của %(agency)s.") % {"agency": report.agency},
-                                  messages.SUCCESS)
-            elif action == "submit_and_approve":
-                report_submit_and_approve(report=report, user=request.user)
-                self.message_user(request, _("Đã gửi và duyệt báo cáo của %(agency)s trong một bước.")
-                                  % {"agency": report.agency}, messages.SUCCESS)
-            elif action == "approve":
-                services.report_approve(report=report, user=request.user)
-                self.message_user(request, _("Đã duyệt báo cáo của %(agency)s.") % {"agency": report.agency},
-                                  messages.SUCCESS)
-            else:
-                raise PermissionDenied
+            self.message_user(request, perform(action, report=report, user=request.user), messages.SUCCESS)
         except ReportError as error:
             self.message_user(request, error.message, messages.ERROR)
             return False
@@ -404,45 +374,38 @@ class AgencyReportAdmin(SimpleHistoryAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         report = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not is_province_staff(request, report):
+        if not is_admin_staff(request.user, report.plan.province_id):
             raise PermissionDenied
         self._workflow(request, report, request.POST.get("action", ""))
         return HttpResponseRedirect(reverse("admin:reports_agencyreport_change", args=[report.pk]))
 
-    def _bulk(self, request, queryset, action: str, done_message) -> None:
-        done = sum(self._workflow(request, report, action) for report in queryset)
-        self.message_user(request, done_message % {"count": done}, messages.INFO)
+    def _bulk(self, request, queryset, action: str) -> None:
+        outcome = perform_many(action, reports=queryset.select_related("agency", "plan", "period"), user=request.user)
+        self.message_user(request, outcome.message, messages.SUCCESS)
+        for line in outcome.refused:
+            self.message_user(request, line, messages.WARNING)
 
     @admin.action(description=_("Duyệt các báo cáo đã chọn"))
     def approve_selected(self, request, queryset):
-        approved, refused = 0, []
-        for report in queryset.select_related("agency", "plan", "period"):
-            try:
-                services.report_approve(report=report, user=request.user)
-                approved += 1
-            except services.ReportError as error:
-                refused.append(f"{report}: {error.message}")
-        self.message_user(request, _("Đã duyệt %(count)s báo cáo.") % {"count": approved}, messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, line, messages.WARNING)
+        self._bulk(request, queryset, "approve")
 
     @admin.action(description=_("Gửi thay các báo cáo Sở KH&CN đã nhập thay"))
     def submit_on_behalf_selected(self, request, queryset):
-        self._bulk(request, queryset, "submit", _("Đã gửi %(count)s báo cáo."))
+        self._bulk(request, queryset, "submit")
 
     @admin.action(description=_("Gửi và duyệt trong một bước các báo cáo Sở KH&CN đã nhập thay"))
     def submit_and_approve_selected(self, request, queryset):
-        self._bulk(request, queryset, "submit_and_approve", _("Đã gửi và duyệt %(count)s báo cáo."))
+        self._bulk(request, queryset, "submit_and_approve")
 
     # -- bulk values from a spreadsheet: upload → preview → confirm ------------------------------------
     IMPORT_SESSION_KEY = "reports_import_values"
 
     def _periods(self, request):
-        periods = ReportingPeriod.objects.select_related("plan", "plan__province")
-        return periods if request.user.is_superuser else periods.filter(plan__province=user_province(request.user))
+        return ReportingPeriod.objects.filter(plan__in=Plan.objects.reviewable_by(request.user)).select_related(
+            "plan", "plan__province")
 
     def import_values_view(self, request):
-        if not is_province_staff(request):
+        if not is_admin_staff(request.user):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
                    "title": _("Nhập số liệu từ tệp"), "form": None, "outcome": None, "token": ""}

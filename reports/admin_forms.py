@@ -11,14 +11,13 @@ parser unchanged; the form shows stored numbers back the same way.
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.admin_a11y import LabelledInlineFormSet
-from agencies.roles import user_province
-from indicators.numbers import format_number
+from indicators.numbers import format_value
+from plans.models import Plan
 from reports import services
 from reports.forms import INDICATOR_FIELDS_BY_KIND, indicator_input_kind
 from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry
@@ -26,17 +25,6 @@ from reports.validation import validate_report_data
 
 DATE_FORMAT = "%d/%m/%Y"
 _SOURCE_WITH_DATE = re.compile(r"^(?P<number>.*?)\s+ngày\s+(?P<date>\d{1,2}/\d{1,2}/\d{4})\s*$")
-
-
-def shown(value) -> str:
-    """A stored value as staff would type it back: 95,5 · 16.861 · 31/03/2026."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.strftime(DATE_FORMAT)
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return format_number(value)
-    return str(value)
 
 
 def split_source_reference(text: str) -> tuple[str, dt.date | None]:
@@ -138,7 +126,7 @@ class IndicatorEntryAdminForm(forms.ModelForm):
         entry = self.instance
         if entry.pk:
             for name in self.FIELDS:
-                self.initial[f"entry_{name}"] = shown(getattr(entry, name))
+                self.initial[f"entry_{name}"] = format_value(getattr(entry, name))
             # Only the inputs of the indicator's kind are open: a milestone takes a state, a ratio its
             # numerator and denominator, any other indicator one value.
             applicable = INDICATOR_FIELDS_BY_KIND[indicator_input_kind(entry.indicator)]
@@ -173,7 +161,7 @@ class TaskEntryAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             for name, model_field in self.FIELDS.items():
-                self.initial[f"entry_{name}"] = shown(getattr(self.instance, model_field))
+                self.initial[f"entry_{name}"] = format_value(getattr(self.instance, model_field))
 
     def item(self) -> dict:
         return {"task": self.instance.task.code,
@@ -259,8 +247,7 @@ class ValuesUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Periods that have started (their reports exist), the latest first.
-        periods = ReportingPeriod.objects.open().select_related("plan").order_by("-starts_on", "kind", "plan__title")
-        if not user.is_superuser:
-            periods = periods.filter(plan__province=user_province(user))
+        periods = (ReportingPeriod.objects.open().filter(plan__in=Plan.objects.reviewable_by(user))
+                   .select_related("plan").order_by("-starts_on", "kind", "plan__title"))
         self.fields["period"].queryset = periods
         self.fields["period"].label_from_instance = lambda period: f"{period.plan.title} · {period.label}"

@@ -1,16 +1,7 @@
-"""Bulk indicator values from a spreadsheet, entered by Sở KH&CN on the agencies' behalf.
+"""Loading a spreadsheet of indicator values (read by `reports.values_file`) into the agencies' reports,
+entered by Sở KH&CN on their behalf.
 
-Provincial departments and outside bodies (Cục Viễn thông, the tax office) send figures for many agencies
-at once, in one of two layouts, told apart by the header row:
-
-- long: one row per agency and indicator — "Cơ quan/Đơn vị", "Mã chỉ tiêu" (or "Chỉ tiêu" by name),
-  "Giá trị" (or "Tử số" and "Mẫu số"), optionally "Ghi chú" and "Nguồn";
-- wide: one row per agency, one column per indicator, the header naming the indicator by code or name
-  (the layout a department usually sends: communes down, indicators across); "Ghi chú" and "Nguồn"
-  columns, when present, apply to every value of their row.
-
-Reading (`read_values_file`, `parse_table`) keeps every cell as the text the user typed; `values_import`
-does everything else: it finds agencies (`agencies.matching.AgencyDirectory`) and indicators (code, then
+`values_import` finds agencies (`agencies.matching.AgencyDirectory`) and indicators (code, then
 folded name, closest matches by RapidFuzz for the error message), checks every value with the same
 `reports.validation.validate_report_data` as the agency form and the API, and only when every row passed
 writes through `reports.services.report_save(on_behalf=True)`, one call per affected report, all in one
@@ -19,10 +10,8 @@ twice writes nothing the second time (no duplicate history, no version bump).
 """
 
 import re
-import tempfile
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,191 +19,13 @@ from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz, process
 
 from agencies.matching import AgencyDirectory
-from agencies.models import Membership
-from agencies.text import fold
-from indicators.importing.readers import ReadError, read_blocks
-from indicators.importing.tables import RawTable
 from indicators.models import Indicator
-from indicators.numbers import format_number, parse_fraction
+from indicators.numbers import format_number, format_value, parse_fraction
 from plans.models import Plan
 from reports.models import AgencyReport, IndicatorEntry, ReportingPeriod
 from reports.services import ReportError, ReportNotAllowed, report_save
 from reports.validation import validate_report_data
-
-SUPPORTED_SUFFIXES = (".xlsx", ".csv", ".tsv")
-HEADER_SEARCH_ROWS = 10  # title lines above the header ("BIỂU TỔNG HỢP …") are skipped
-
-LONG = "long"
-WIDE = "wide"
-
-# Folded header text (punctuation as spaces) → column role.
-_HEADER_ROLES = {
-    "agency": ("co quan don vi", "co quan", "don vi", "ten co quan", "ten don vi", "co quan don vi bao cao",
-               "don vi bao cao", "dia phuong", "xa phuong", "ten xa phuong", "don vi hanh chinh"),
-    "indicator_code": ("ma chi tieu", "ma so chi tieu", "ma"),
-    "indicator_name": ("chi tieu", "ten chi tieu", "noi dung chi tieu"),
-    "value": ("gia tri", "so lieu", "ket qua", "ket qua thuc hien", "gia tri thuc hien"),
-    "numerator": ("tu so",),
-    "denominator": ("mau so",),
-    "note": ("ghi chu", "giai trinh", "ghi chu giai trinh"),
-    "source": ("nguon", "nguon so lieu"),
-    "ignored": ("stt", "tt", "so tt", "so thu tu"),
-}
-_ROLE_BY_HEADER = {header: role for role, headers in _HEADER_ROLES.items() for header in headers}
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-
-
-class BulkFileError(Exception):
-    """A file that cannot be read as a table of values; `message` is Vietnamese, for people."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def header_key(text: str) -> str:
-    return _NON_WORD.sub(" ", fold(text)).strip()
-
-
-@dataclass
-class ValueRow:
-    """One value as read from the file, all text as typed. `column` is the indicator's header in a wide sheet."""
-
-    row_number: int
-    agency: str
-    indicator: str
-    value: str = ""
-    numerator: str = ""
-    denominator: str = ""
-    note: str = ""
-    source: str = ""
-    column: str = ""
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    @property
-    def where(self) -> str:
-        if self.column:
-            return _("Dòng %(row)s, cột “%(column)s”") % {"row": self.row_number, "column": self.column}
-        return _("Dòng %(row)s") % {"row": self.row_number}
-
-    @property
-    def typed(self) -> str:
-        if self.numerator or self.denominator:
-            return f"{self.numerator}/{self.denominator}"
-        return self.value
-
-
-@dataclass
-class ParsedSheet:
-    layout: str
-    rows: list[ValueRow]
-    source_name: str = ""
-
-    @property
-    def layout_label(self) -> str:
-        if self.layout == LONG:
-            return _("mỗi dòng một cơ quan và một chỉ tiêu")
-        return _("mỗi dòng một cơ quan, mỗi cột một chỉ tiêu")
-
-
-# ---------------------------------------------------------------- reading
-
-
-def _find_header(table: RawTable) -> int | None:
-    for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
-        if any(_ROLE_BY_HEADER.get(header_key(cell)) == "agency" for cell in row):
-            return index
-    return None
-
-
-def parse_table(table: RawTable) -> ParsedSheet:
-    """A table's rows as ValueRows, in the layout its header shows. Raises BulkFileError."""
-    header_index = _find_header(table)
-    if header_index is None:
-        raise BulkFileError(_("Không tìm thấy dòng tiêu đề có cột “Cơ quan/Đơn vị” trong %(rows)s dòng đầu của "
-                              "bảng “%(name)s”.") % {"rows": HEADER_SEARCH_ROWS, "name": table.title or table.source})
-    header = table.rows[header_index]
-    roles: dict[str, int] = {}
-    other_columns: list[int] = []
-    for column, cell in enumerate(header):
-        role = _ROLE_BY_HEADER.get(header_key(cell))
-        if role is None or role in roles:
-            if cell.strip() and role is None:
-                other_columns.append(column)
-            continue
-        roles[role] = column
-    has_indicator = "indicator_code" in roles or "indicator_name" in roles
-    has_value = any(role in roles for role in ("value", "numerator", "denominator"))
-    data_rows = list(zip(table.row_numbers[header_index + 1:], table.rows[header_index + 1:], strict=True))
-
-    def cell(row: list[str], role: str) -> str:
-        column = roles.get(role)
-        return row[column].strip() if column is not None and column < len(row) else ""
-
-    rows: list[ValueRow] = []
-    if has_indicator and has_value:
-        for number, row in data_rows:
-            agency = cell(row, "agency")
-            indicator = cell(row, "indicator_code") or cell(row, "indicator_name")
-            values = {name: cell(row, name) for name in ("value", "numerator", "denominator", "note", "source")}
-            if not agency and not indicator and not any(values.values()):
-                continue
-            rows.append(ValueRow(row_number=number, agency=agency, indicator=indicator, **values))
-        return ParsedSheet(layout=LONG, rows=rows, source_name=table.source)
-    if has_indicator or not other_columns:
-        raise BulkFileError(_("Không nhận ra bố cục bảng: cần cột “Mã chỉ tiêu” (hoặc “Chỉ tiêu”) và cột “Giá trị” "
-                              "(hoặc “Tử số”, “Mẫu số”), hoặc mỗi cột một chỉ tiêu với tiêu đề là mã hay tên chỉ tiêu."))
-    for number, row in data_rows:
-        agency = cell(row, "agency")
-        note, source = cell(row, "note"), cell(row, "source")
-        typed = [(column, row[column].strip()) for column in other_columns if column < len(row) and row[column].strip()]
-        if not agency and not typed:
-            continue
-        if not typed:
-            continue  # an agency with nothing to report in this file
-        for column, text in typed:
-            rows.append(ValueRow(row_number=number, agency=agency, indicator=header[column].strip(), value=text,
-                                 note=note, source=source, column=header[column].strip()))
-    return ParsedSheet(layout=WIDE, rows=rows, source_name=table.source)
-
-
-def read_values_file(path: Path) -> ParsedSheet:
-    """The first sheet (or the CSV) with a recognisable header. Raises BulkFileError."""
-    path = Path(path)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise BulkFileError(_("Chỉ nhận tệp .xlsx hoặc .csv (tệp đã chọn: “%(name)s”).") % {"name": path.name})
-    try:
-        blocks = read_blocks(path)
-    except ReadError as error:
-        raise BulkFileError(error.message) from error
-    tables = [block for block in blocks if isinstance(block, RawTable) and block.rows]
-    first_error = None
-    for table in tables:
-        try:
-            return parse_table(table)
-        except BulkFileError as error:
-            first_error = first_error or error
-    raise first_error or BulkFileError(_("Tệp “%(name)s” không có bảng số liệu.") % {"name": path.name})
-
-
-def read_uploaded_values(uploaded_file) -> ParsedSheet:
-    """An uploaded file (admin) read the same way, through a temporary file with its suffix."""
-    suffix = Path(uploaded_file.name or "").suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise BulkFileError(_("Chỉ nhận tệp .xlsx hoặc .csv (tệp đã chọn: “%(name)s”).") % {"name": uploaded_file.name})
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / f"upload{suffix}"
-        with path.open("wb") as target:
-            for chunk in uploaded_file.chunks():
-                target.write(chunk)
-        parsed = read_values_file(path)
-    parsed.source_name = uploaded_file.name
-    return parsed
-
-
-# ---------------------------------------------------------------- importing
+from reports.values_file import ValueRow, header_key
 
 
 class IndicatorDirectory:
@@ -309,14 +120,6 @@ class ImportOutcome:
             % {**counts, "reports": self.reports_written}
 
 
-def user_may_import(user, plan: Plan) -> bool:
-    """Only Sở KH&CN staff of the plan's province (or a superuser) enter values on agencies' behalf."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or Membership.objects.filter(
-        user=user, role=Membership.Role.STAFF, agency__province_id=plan.province_id).exists()
-
-
 def _milestone_state(text: str) -> str | None:
     key = header_key(text)
     for value, label in IndicatorEntry.MilestoneState.choices:
@@ -352,10 +155,11 @@ def _entry_item(indicator: Indicator, row: ValueRow) -> tuple[dict, str | None]:
     return item, None
 
 
-def _shown(changes: dict, entry: IndicatorEntry) -> str:
-    state = changes.get("milestone_state", entry.milestone_state)
+def _entry_shown(changes: dict, entry: IndicatorEntry) -> str:
+    """The entry's value after the changes, as the preview shows it: a milestone's label, "n/d = v" for a ratio."""
     if entry.indicator.value_type == Indicator.ValueType.MILESTONE:
-        return str(IndicatorEntry.MilestoneState(state).label) if state else ""
+        return format_value(changes.get("milestone_state", entry.milestone_state),
+                            choices=dict(IndicatorEntry.MilestoneState.choices))
     value = changes.get("value", entry.value)
     numerator = changes.get("numerator", entry.numerator)
     if numerator is not None and entry.indicator.aggregation == Indicator.Aggregation.RATIO:
@@ -379,8 +183,11 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
     `period` through `report_save(on_behalf=True)`, so validation, history and the recompute trigger
     are those of the agency's own form. `source_reference` ("Công văn số …") is recorded on every report
     written. All or nothing; idempotent (values already stored are "unchanged" and not written).
+
+    Three phases: `_match_rows` (who and what each row is about), `_check_values` (the agency form's
+    validation, report by report) and `_write` (all or nothing).
     """
-    if not user_may_import(user, plan):
+    if not plan.is_reviewable_by(user):
         raise ReportNotAllowed(_("Chỉ cán bộ Sở KH&CN của tỉnh có kế hoạch này mới được nhập số liệu thay cơ quan."))
     if period.plan_id != plan.pk:
         raise ReportError(_("Kỳ báo cáo %(period)s không thuộc kế hoạch “%(plan)s”.")
@@ -393,15 +200,31 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
     if len(source_reference) > 255:
         outcome.errors.append(_("Văn bản nguồn tối đa 255 ký tự."))
 
-    agencies = AgencyDirectory(plan.province)
-    indicators = IndicatorDirectory(plan)
     reports = {report.agency_id: report for report in
                AgencyReport.objects.filter(period=period).select_related("agency", "plan", "period")}
+    by_report = _match_rows(outcome, plan=plan, period=period, reports=reports)
+    report_by_id = {report.pk: report for report in reports.values()}
+    changed_items = _check_values(outcome, by_report=by_report, report_by_id=report_by_id)
+    for result in outcome.rows:
+        if result.errors:
+            result.status = RowStatus.ERROR
+    if outcome.ok and not dry_run:
+        _write(outcome, changed_items=changed_items, report_by_id=report_by_id, user=user,
+               source_reference=source_reference)
+    return outcome
+
+
+Matched = dict[int, list[tuple[RowResult, IndicatorEntry, dict]]]  # report id → (row, its entry, its item)
+
+
+def _match_rows(outcome: ImportOutcome, *, plan: Plan, period: ReportingPeriod,
+                reports: dict[int, AgencyReport]) -> Matched:
+    """Phase 1: the agency, the indicator and the report entry of each row; the validation's item for it."""
+    agencies = AgencyDirectory(plan.province)
+    indicators = IndicatorDirectory(plan)
     entries = {(entry.report_id, entry.indicator_id): entry for entry in
                IndicatorEntry.objects.filter(report__period=period).select_related("indicator")}
-
-    # 1. Who and what each row is about.
-    by_report: dict[int, list[tuple[RowResult, IndicatorEntry, dict]]] = defaultdict(list)
+    by_report: Matched = defaultdict(list)
     seen: dict[tuple[int, int], ValueRow] = {}
     for result in outcome.rows:
         row = result.row
@@ -443,10 +266,14 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
             result.errors.append(problem)
             continue
         by_report[report.pk].append((result, entry, item))
+    return by_report
 
-    # 2. The values, by the same validation as the agency's form, report by report.
+
+def _check_values(outcome: ImportOutcome, *, by_report: Matched,
+                  report_by_id: dict[int, AgencyReport]) -> dict[int, list[dict]]:
+    """Phase 2: the values, by the same validation as the agency's form, report by report. Returns the
+    items that change something, by report id (unchanged values are not written)."""
     changed_items: dict[int, list[dict]] = defaultdict(list)
-    report_by_id = {report.pk: report for report in reports.values()}
     for report_id, items in by_report.items():
         report = report_by_id[report_id]
         cleaned, errors = validate_report_data(report, {"indicator_entries": [item for _r, _e, item in items]})
@@ -457,7 +284,7 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
                 result.errors += messages
                 continue
             changes = cleaned["indicator_entries"].get(entry.pk, {})
-            result.shown_value = _shown(changes, entry)
+            result.shown_value = _entry_shown(changes, entry)
             if all(getattr(entry, name) == value for name, value in changes.items()):
                 result.status = RowStatus.UNCHANGED
                 continue
@@ -470,14 +297,12 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
             changed_items[report_id].append(item)
         for message in _flatten({key: value for key, value in errors.items() if key != "indicator_entries"}):
             outcome.errors.append(message)
+    return changed_items
 
-    for result in outcome.rows:
-        if result.errors:
-            result.status = RowStatus.ERROR
-    if not outcome.ok or dry_run:
-        return outcome
 
-    # 3. All or nothing.
+def _write(outcome: ImportOutcome, *, changed_items: dict[int, list[dict]], report_by_id: dict[int, AgencyReport],
+           user, source_reference: str) -> None:
+    """Phase 3: every changed report through `report_save(on_behalf=True)`, all in one transaction."""
     try:
         with transaction.atomic():
             for report_id, items in changed_items.items():
@@ -489,6 +314,4 @@ def values_import(*, plan: Plan, period: ReportingPeriod, rows: list[ValueRow], 
                 outcome.reports_written += 1
     except ReportError as error:
         outcome.reports_written = 0
-        details = _flatten(getattr(error, "errors", {}) or {})
-        outcome.errors.append(" ".join([error.message, *details]))
-    return outcome
+        outcome.errors.append(" ".join([error.message, *_flatten(error.details)]))

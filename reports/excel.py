@@ -22,8 +22,9 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from agencies.errors import UserError
 from agencies.text import fold
-from indicators.numbers import format_number
+from indicators.numbers import format_number, format_value
 from reports.forms import NARRATIVE_LABELS, indicator_input_kind
 from reports.models import AgencyReport, IndicatorEntry, TaskEntry
 from reports.validation import validate_report_data
@@ -74,12 +75,8 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF9DB")
 UNLOCKED = Protection(locked=False)
 
 
-class WorkbookError(Exception):
-    """The file cannot be read as this report's workbook; `message` is Vietnamese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class WorkbookError(UserError):
+    """The file cannot be read as this report's workbook."""
 
 
 @dataclass
@@ -381,18 +378,11 @@ def _jsonable(value: Any) -> Any:
 # ---------------------------------------------------------------- the preview
 
 
+_CHOICES = {"milestone_state": dict(IndicatorEntry.MilestoneState.choices), "status": dict(TaskEntry.Status.choices)}
+
+
 def _shown(value: Any, field_name: str = "") -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-        return format_number(value)
-    if field_name == "milestone_state":
-        return str(IndicatorEntry.MilestoneState(value).label)
-    if field_name == "status":
-        return str(TaskEntry.Status(value).label)
-    return str(value)
+    return format_value(value, empty="—", choices=_CHOICES.get(field_name))
 
 
 def _same(old: Any, new: Any) -> bool:

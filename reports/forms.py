@@ -6,14 +6,12 @@ the rules live once, in `reports.validation`, for the form, the API, the Excel u
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
-from indicators.numbers import format_number
+from indicators.numbers import format_value
 from reports.models import AgencyReport, IndicatorEntry, TaskEntry
 
 NARRATIVE_LABELS = {
@@ -48,17 +46,6 @@ FIELD_LABELS = {
 }
 # Form key → model field, where they differ (the API says "next" for next_steps).
 TASK_MODEL_FIELD = {"next": "next_steps"}
-
-
-def _shown(value: Any) -> str:
-    """A stored value as the user would type it back: 95,5 · 16.861 · 31/03/2026."""
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-        return format_number(value)
-    return str(value)
 
 
 @dataclass
@@ -117,12 +104,12 @@ class ReportDataForm:
         if self.data is not None:
             row.values = {name: self.data.get(row.name(name), "") for name in row.fields}
             return row
-        row.values = {name: _shown(getattr(entry, name)) for name in row.fields}
+        row.values = {name: format_value(getattr(entry, name)) for name in row.fields}
         # An entry nobody has touched starts from the previous period's figures (not its note).
         if self.prefill and not entry.is_filled and row.previous is not None and row.previous.is_filled:
             for name in ("value", "numerator", "denominator", "milestone_state", "source"):
                 if name in row.fields:
-                    row.values[name] = _shown(getattr(row.previous, name))
+                    row.values[name] = format_value(getattr(row.previous, name))
             row.prefilled = True
         return row
 
@@ -132,10 +119,10 @@ class ReportDataForm:
         if self.data is not None:
             row.values = {name: self.data.get(row.name(name), "") for name in row.fields}
             return row
-        row.values = {name: _shown(getattr(entry, TASK_MODEL_FIELD.get(name, name))) for name in row.fields}
+        row.values = {name: format_value(getattr(entry, TASK_MODEL_FIELD.get(name, name))) for name in row.fields}
         if self.prefill and not entry.is_filled and row.previous is not None and row.previous.is_filled:
             row.values["status"] = row.previous.status
-            row.values["progress"] = _shown(row.previous.progress)
+            row.values["progress"] = format_value(row.previous.progress)
             row.prefilled = True
         return row
 
@@ -155,7 +142,7 @@ class ReportDataForm:
     @staticmethod
     def _changed(row: EntryRow, key: str) -> dict | None:
         changed = {name: row.values[name] for name in row.fields
-                   if row.values[name].strip() != _shown(getattr(row.entry, TASK_MODEL_FIELD.get(name, name)))}
+                   if row.values[name].strip() != format_value(getattr(row.entry, TASK_MODEL_FIELD.get(name, name)))}
         return {key: row.code, **changed} if changed else None
 
     def add_errors(self, errors: dict) -> None:
@@ -220,13 +207,13 @@ class ReportDataForm:
         for row in self.indicator_rows:
             now = indicator_now.get(row.entry.pk)
             if now is not None:
-                row.conflict = {name: _shown(getattr(now, name)) for name in row.fields
-                                if _shown(getattr(now, name)) != row.values.get(name, "")}
+                row.conflict = {name: format_value(getattr(now, name)) for name in row.fields
+                                if format_value(getattr(now, name)) != row.values.get(name, "")}
         for row in self.task_rows:
             now = task_now.get(row.entry.pk)
             if now is not None:
-                row.conflict = {name: _shown(getattr(now, TASK_MODEL_FIELD.get(name, name))) for name in row.fields
-                                if _shown(getattr(now, TASK_MODEL_FIELD.get(name, name))) != row.values.get(name, "")}
+                row.conflict = {name: format_value(getattr(now, TASK_MODEL_FIELD.get(name, name))) for name in row.fields
+                                if format_value(getattr(now, TASK_MODEL_FIELD.get(name, name))) != row.values.get(name, "")}
         self.narrative_conflicts = {name: getattr(current_report, name) for name in AgencyReport.NARRATIVE_FIELDS
                                     if getattr(current_report, name) != self.narrative.get(name, "")}
 

@@ -4,7 +4,6 @@ Writes go through `reports.services`; reads that are reused live on the QuerySet
 """
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -16,16 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agencies.clock import VIETNAM, local_today
 from agencies.models import Agency, Province
+from agencies.roles import (
+    AGENCY_ROLES,
+    PROVINCE_READER_ROLES,
+    Role,
+    agencies_where,
+    provinces_where,
+    sees_everything,
+)
 from indicators.models import VALUE_DIGITS, Indicator
 from plans.models import Plan, Task
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local_today() -> dt.date:
-    """Today in Asia/Ho_Chi_Minh, whatever the server's clock zone."""
-    return timezone.now().astimezone(VIETNAM).date()
 
 
 class ReportingPeriodQuerySet(models.QuerySet):
@@ -136,19 +137,18 @@ def task_entry_filled_q(prefix: str = "") -> Q:
 
 class AgencyReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AgencyReportQuerySet":
-        """Reports a user may read: staff and leaders their province's, agency users their agencies'."""
-        from agencies.roles import Role
+        """Reports a user may read: staff and leaders their province's, agency users their agencies'
+        (`agencies.roles` has the rules; `Access.for_report(...).is_reader` is the same answer for one)."""
+        if sees_everything(user):
+            return self.all()
+        return self.filter(Q(plan__province_id__in=provinces_where(user, *PROVINCE_READER_ROLES))
+                           | Q(agency_id__in=agencies_where(user, *AGENCY_ROLES)))
 
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        from agencies.models import Membership
-
-        memberships = Membership.objects.filter(user=user)
-        province_wide = memberships.filter(role__in=[Role.STAFF, Role.LEADER]).values("agency__province")
-        own_agencies = memberships.filter(role__in=[Role.REPORTER, Role.AGENCY_HEAD]).values("agency")
-        return self.filter(Q(plan__province__in=province_wide) | Q(agency__in=own_agencies))
+    def reviewable_by(self, user) -> "AgencyReportQuerySet":
+        """Reports of the plans `user` reviews (`Plan.objects.reviewable_by`): staff of their province."""
+        if sees_everything(user):
+            return self.all()
+        return self.filter(plan__province_id__in=provinces_where(user, Role.STAFF))
 
     def for_period(self, period: "ReportingPeriod | None" = None, *, plan: Plan | None = None,
                    code: str | None = None) -> "AgencyReportQuerySet":

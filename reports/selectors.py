@@ -11,8 +11,8 @@ from itertools import chain
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from agencies.models import Membership, Province
-from agencies.roles import Role
+from agencies.models import Province
+from agencies.roles import Role, access
 from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPolicy, TaskEntry
 
 Status = AgencyReport.Status
@@ -29,45 +29,25 @@ class ReportPermissions:
     can_reopen: bool = False
 
 
-def _roles_by_agency_and_province(user) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
-    cached = getattr(user, "_chitieu_report_roles", None)
-    if cached is None:
-        by_agency: dict[int, set[str]] = {}
-        by_province: dict[int, set[str]] = {}
-        for agency_id, province_id, role in Membership.objects.filter(user=user).values_list(
-                "agency_id", "agency__province_id", "role"):
-            by_agency.setdefault(agency_id, set()).add(role)
-            by_province.setdefault(province_id, set()).add(role)
-        cached = user._chitieu_report_roles = (by_agency, by_province)
-    return cached
-
-
 def head_confirmation_required(province_id: int) -> bool:
     return ReportingPolicy.objects.filter(province_id=province_id, require_head_confirmation=True).exists()
 
 
 def report_permissions(user, report: AgencyReport) -> ReportPermissions:
-    """What `user` may do with `report` in its current status."""
-    if not user.is_authenticated:
-        return ReportPermissions()
-    by_agency, by_province = _roles_by_agency_and_province(user)
-    agency_roles = by_agency.get(report.agency_id, set())
-    province_id = report.plan.province_id
-    province_roles = by_province.get(province_id, set())
-    is_staff = user.is_superuser or Role.STAFF in province_roles
-    is_agency_user = bool(agency_roles & {Role.REPORTER, Role.AGENCY_HEAD})
-    can_view = is_staff or is_agency_user or Role.LEADER in province_roles
-    if not can_view:
+    """What `user` may do with `report` in its current status: who the user is for the report
+    (`agencies.roles.Access.for_report`) crossed with what the status allows."""
+    who = access(user).for_report(province_id=report.plan.province_id, agency_id=report.agency_id)
+    if not who.is_reader:
         return ReportPermissions()
     editable = report.status in AgencyReport.EDITABLE_STATUSES
     return ReportPermissions(
         can_view=True,
-        can_edit=editable and is_agency_user,
-        can_enter_on_behalf=editable and is_staff,
-        can_submit=editable and (is_agency_user or (is_staff and report.entered_on_behalf)),
-        can_confirm=report.status == Status.AWAITING_CONFIRMATION and Role.AGENCY_HEAD in agency_roles,
-        can_review=report.status == Status.SUBMITTED and is_staff,
-        can_reopen=report.status == Status.APPROVED and is_staff,
+        can_edit=editable and who.is_agency_user,
+        can_enter_on_behalf=editable and who.is_staff,
+        can_submit=editable and (who.is_agency_user or (who.is_staff and report.entered_on_behalf)),
+        can_confirm=report.status == Status.AWAITING_CONFIRMATION and who.is_head,
+        can_review=report.status == Status.SUBMITTED and who.is_staff,
+        can_reopen=report.status == Status.APPROVED and who.is_staff,
     )
 
 

@@ -24,8 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from agencies.clock import local_today
+from agencies.errors import UserError
 from agencies.models import Agency, Membership
-from agencies.roles import Role
+from agencies.roles import Role, access
 from indicators.models import Indicator
 from plans.models import Plan, Task
 from reports.models import (
@@ -37,7 +39,6 @@ from reports.models import (
     ReportingPeriod,
     ReviewDigestLog,
     TaskEntry,
-    local_today,
 )
 from reports.selectors import head_confirmation_required, report_permissions, staff_of_province
 from reports.signals import report_approved, report_reopened
@@ -61,24 +62,28 @@ HEAD_ESCALATION_DAYS = 3  # after the due day, reporters are told first; the age
 REMINDER_HORIZON_DAYS = 30  # older misses are dashboard business, not e-mail
 
 
-class ReportError(Exception):
-    """A refused write; `message` is Vietnamese, for people."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ReportError(UserError):
+    """A refused write of the reports layer."""
 
 
 class ReportNotAllowed(ReportError):
     """The user may not do this with this report (or the report's status does not allow it)."""
 
+    http_status = 403
+
 
 class ReportVersionConflict(ReportError):
     """Someone saved the report after the caller read it (HTTP 409)."""
 
+    http_status = 409
+
     def __init__(self, message: str, *, current_version: int) -> None:
         super().__init__(message)
         self.current_version = current_version
+
+    @property
+    def details(self) -> dict:
+        return {"current_version": self.current_version}
 
 
 class ReportDataInvalid(ReportError, ValidationError):
@@ -88,6 +93,10 @@ class ReportDataInvalid(ReportError, ValidationError):
         ReportError.__init__(self, _("Dữ liệu chưa hợp lệ, vui lòng xem lỗi bên cạnh từng ô."))
         ValidationError.__init__(self, self.message)
         self.errors = errors
+
+    @property
+    def details(self) -> dict:
+        return self.errors
 
 
 # ---------------------------------------------------------------- periods and expected reports
@@ -162,16 +171,6 @@ def plan_deadlines_set(*, plan: Plan, quarterly_due_day: int | None = None, annu
                 period.due_on = due_on
                 moved.append(period)
         ReportingPeriod.objects.bulk_update(moved, ["due_on"])
-    return plan
-
-
-def plan_activate(*, plan: Plan, today: dt.date | None = None) -> Plan:
-    """Put a plan into force: status active, then its periods and the reports now expected."""
-    with transaction.atomic():
-        if plan.status != Plan.Status.ACTIVE:
-            plan.status = Plan.Status.ACTIVE
-            plan.save(update_fields=["status", "updated_at"])
-        periods_open(plan=plan, today=today)
     return plan
 
 
@@ -354,7 +353,7 @@ def report_submit(*, report: AgencyReport, user) -> AgencyReport:
         locked = _locked(report)
         if not report_permissions(user, locked).can_submit:
             raise _refuse(locked, _("gửi báo cáo"))
-        is_head = Membership.objects.filter(user=user, agency_id=locked.agency_id, role=Role.AGENCY_HEAD).exists()
+        is_head = access(user).in_agency(locked.agency_id, Role.AGENCY_HEAD)
         locked.submitted_by = user
         fields = ["status", "submitted_by", "submitted_at", "first_submitted_at", "return_reason"]
         if head_confirmation_required(locked.plan.province_id) and not is_head and not locked.entered_on_behalf:

@@ -1,8 +1,9 @@
 """The reporting screens: the agency inbox and report form, the staff review, compliance, Excel and files.
 
 Views only translate HTTP into calls: who may do what is `reports.selectors.report_permissions`, the
-rules are `reports.validation`, every write is a `reports.services` function. A report the user may
-not see is a 404 (never 403: that would confirm it exists).
+rules are `reports.validation`, every write is a `reports.services` function and every workflow action a
+row of `reports.actions.ACTIONS`. A report the user may not see is a 404 (never 403: that would confirm
+it exists).
 """
 
 from django.contrib import messages
@@ -17,7 +18,9 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from agencies.roles import Role, role_required
+from plans.models import Plan
 from reports import excel
+from reports.actions import ACTIONS, perform, perform_many
 from reports.forms import (
     NARRATIVE_LABELS,
     AttachmentForm,
@@ -28,14 +31,7 @@ from reports.forms import (
     ReviewFilterForm,
 )
 from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry
-from reports.selectors import (
-    attachment_readable_by,
-    completeness,
-    compliance_by_agency,
-    compliance_totals,
-    report_permissions,
-)
-from reports.selectors_ui import (
+from reports.screen_data import (
     history_changes,
     inbox_reports,
     period_codes,
@@ -43,7 +39,13 @@ from reports.selectors_ui import (
     report_for_page,
     report_page_data,
     review_queue,
-    review_scope,
+)
+from reports.selectors import (
+    attachment_readable_by,
+    completeness,
+    compliance_by_agency,
+    compliance_totals,
+    report_permissions,
 )
 from reports.services import (
     ReportDataInvalid,
@@ -51,13 +53,7 @@ from reports.services import (
     ReportVersionConflict,
     attachment_add,
     attachment_remove,
-    report_approve,
-    report_confirm,
-    report_reopen,
-    report_return,
     report_save,
-    report_send_back,
-    report_submit,
 )
 
 EXCEL_SESSION_KEY = "reports-excel-upload-%s"
@@ -176,15 +172,9 @@ def _report_post(request, report, permissions, *, on_behalf: bool):
         query = {"luu": report.version, **({"nhap-thay": 1} if on_behalf else {})}
         return redirect(_report_url(report, **query))
     try:
-        report_submit(report=report, user=request.user)
+        messages.success(request, perform("submit", report=report, user=request.user))
     except ReportError as error:
         messages.error(request, _("Đã lưu nháp nhưng chưa gửi được: %(reason)s") % {"reason": error.message})
-        return redirect(_report_url(report, luu=report.version))
-    if report.status == AgencyReport.Status.AWAITING_CONFIRMATION:
-        messages.success(request, _("Đã gửi báo cáo cho lãnh đạo đơn vị xác nhận."))
-    else:
-        messages.success(request, _("Đã gửi báo cáo đến Sở Khoa học và Công nghệ lúc %(time)s.")
-                         % {"time": f"{timezone.localtime(report.submitted_at):%H:%M %d/%m/%Y}"})
     return redirect(_report_url(report, luu=report.version))
 
 
@@ -203,67 +193,31 @@ def _render_detail(request, report, permissions, status: int = 200):
 # ---------------------------------------------------------------- workflow actions
 
 
-def _act(request, pk: int, action) -> HttpResponseRedirect:
+def _entry_reasons(request, report: AgencyReport) -> dict:
+    """The per-entry reasons typed beside each line of the review page (reason-i<entry id>, reason-t<…>)."""
+    return {
+        "indicator_entries": {entry.indicator.code: request.POST.get(f"reason-i{entry.pk}", "")
+                              for entry in report.indicator_entries.select_related("indicator")},
+        "task_entries": {entry.task.code: request.POST.get(f"reason-t{entry.pk}", "")
+                         for entry in report.task_entries.select_related("task")},
+    }
+
+
+@require_POST
+@login_required
+def report_action_view(request, pk: int, action: str):
+    """One workflow action of `reports.actions.ACTIONS` on one report (approve, return, reopen, confirm,
+    send back), then back where it came from."""
     report, _permissions = _report_or_404(request, pk)
+    entry_reasons = _entry_reasons(request, report) if ACTIONS[action].takes_entry_reasons else None
     try:
-        message = action(report)
+        message = perform(action, report=report, user=request.user, reason=request.POST.get("reason", ""),
+                          entry_reasons=entry_reasons)
     except ReportError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, message)
     return _back(request, report)
-
-
-@require_POST
-@login_required
-def report_approve_view(request, pk: int):
-    def approve(report):
-        report_approve(report=report, user=request.user)
-        return _("Đã duyệt báo cáo %(period)s của %(agency)s.") % {"period": report.period.label,
-                                                                  "agency": report.agency.name}
-    return _act(request, pk, approve)
-
-
-@require_POST
-@login_required
-def report_return_view(request, pk: int):
-    def send_back(report):
-        entry_reasons = {"indicator_entries": {}, "task_entries": {}}
-        for entry in report.indicator_entries.select_related("indicator"):
-            entry_reasons["indicator_entries"][entry.indicator.code] = request.POST.get(f"reason-i{entry.pk}", "")
-        for entry in report.task_entries.select_related("task"):
-            entry_reasons["task_entries"][entry.task.code] = request.POST.get(f"reason-t{entry.pk}", "")
-        report_return(report=report, user=request.user, reason=request.POST.get("reason", ""),
-                      entry_reasons=entry_reasons)
-        return _("Đã trả lại báo cáo cho %(agency)s.") % {"agency": report.agency.name}
-    return _act(request, pk, send_back)
-
-
-@require_POST
-@login_required
-def report_reopen_view(request, pk: int):
-    def reopen(report):
-        report_reopen(report=report, user=request.user, reason=request.POST.get("reason", ""))
-        return _("Đã mở lại báo cáo; đơn vị có thể sửa và gửi lại.")
-    return _act(request, pk, reopen)
-
-
-@require_POST
-@login_required
-def report_confirm_view(request, pk: int):
-    def confirm(report):
-        report_confirm(report=report, user=request.user)
-        return _("Đã xác nhận và gửi báo cáo đến Sở Khoa học và Công nghệ.")
-    return _act(request, pk, confirm)
-
-
-@require_POST
-@login_required
-def report_send_back_view(request, pk: int):
-    def send_back(report):
-        report_send_back(report=report, user=request.user, reason=request.POST.get("reason", ""))
-        return _("Đã trả báo cáo cho người báo cáo của đơn vị để sửa.")
-    return _act(request, pk, send_back)
 
 
 # ---------------------------------------------------------------- staff screens
@@ -272,8 +226,7 @@ def report_send_back_view(request, pk: int):
 @gzip_page
 @role_required(Role.STAFF)
 def review_queue_view(request):
-    plans, _reports = review_scope(request.user)
-    plans = plans.order_by("-start_year", "title")
+    plans = Plan.objects.reviewable_by(request.user).order_by("-start_year", "title")
     # Default: what waits for review. "?status=" (empty) shows every status.
     query = request.GET.copy()
     if "status" not in query:
@@ -291,19 +244,13 @@ def review_queue_view(request):
 @require_POST
 @role_required(Role.STAFF)
 def bulk_approve_view(request):
-    _plans, scope = review_scope(request.user)
+    scope = AgencyReport.objects.reviewable_by(request.user)
     ids = [int(pk) for pk in request.POST.getlist("report") if pk.isdigit()]
-    approved, refused = 0, []
-    for report in scope.filter(pk__in=ids).select_related("agency", "plan", "period").order_by("pk"):
-        try:
-            report_approve(report=report, user=request.user)
-        except ReportError as error:
-            refused.append(f"{report.agency.name}: {error.message}")
-        else:
-            approved += 1
-    if approved:
-        messages.success(request, _("Đã duyệt %(count)s báo cáo.") % {"count": approved})
-    for line in refused:
+    outcome = perform_many("approve", user=request.user,
+                           reports=scope.filter(pk__in=ids).select_related("agency", "plan", "period").order_by("pk"))
+    if outcome.done:
+        messages.success(request, outcome.message)
+    for line in outcome.refused:
         messages.error(request, line)
     if not ids:
         messages.error(request, _("Chưa chọn báo cáo nào."))
@@ -315,8 +262,7 @@ def bulk_approve_view(request):
 
 @role_required(Role.STAFF)
 def compliance_view(request):
-    plans, _reports = review_scope(request.user)
-    plans = list(plans.order_by("-start_year", "title"))
+    plans = list(Plan.objects.reviewable_by(request.user).order_by("-start_year", "title"))
     context = {"plans": plans, "rows": [], "totals": None}
     plan_code = request.GET.get("plan") or (plans[0].code if plans else "")
     plan = next((plan for plan in plans if plan.code == plan_code), None)

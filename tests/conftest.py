@@ -109,3 +109,19 @@ def other_staff_admin(other_staff):
     membership_add(user=other_staff, agency=membership.agency, role=Role.STAFF)
     other_staff.refresh_from_db()
     return other_staff
+
+
+# -- the real Celery worker's broker --------------------------------------------------------------------
+
+@pytest.fixture
+def worker_broker():
+    """The Redis of REDIS_URL for a real Celery worker. Without it the test is skipped on a developer's
+    machine, but fails where CI requires the services (CHITIEU_REQUIRE_SERVICES), like the browser tests."""
+    import os
+
+    if not os.environ.get("REDIS_URL"):
+        message = "REDIS_URL is not set: no broker for a real worker"
+        if os.environ.get("CHITIEU_REQUIRE_SERVICES"):
+            pytest.fail(message + " (CHITIEU_REQUIRE_SERVICES is set)")
+        pytest.skip(message)
+    return os.environ["REDIS_URL"]

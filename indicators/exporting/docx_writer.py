@@ -37,6 +37,8 @@ def tables_to_docx(tables: list[ExportTable], *, heading: list[str] | None = Non
             italic = line.startswith("(")
             _centered(document, line, bold=not italic, italic=italic, size=13 if line_index else 14)
         _write_table(document, table, usable_width)
+        for line in table.footer_lines:
+            document.add_paragraph().add_run(line).italic = True
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

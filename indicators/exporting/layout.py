@@ -38,6 +38,8 @@ class ExportTable:
     # A second header row under the first ("Phân công thực hiện" → "VNPT" | "UBND tỉnh …"). Header cells
     # are not merged: a merged header reads back as repeated labels, which hides the two-row structure.
     subheader: list[str] | None = None
+    # Lines under the table, in italics ("Số liệu được duyệt tính đến ngày …").
+    footer_lines: list[str] = field(default_factory=list)
 
     @property
     def header_rows(self) -> list[list[str]]:

@@ -71,6 +71,11 @@ def _write_sheet(sheet, table: ExportTable) -> None:
             cell.font = Font(name=_FONT, size=11, bold=row.is_section)
             cell.alignment = _CENTER if column == 1 else _WRAP_TOP
             cell.border = _BORDER
+    if table.footer_lines:
+        row_index += 1
+    for line in table.footer_lines:
+        row_index += 1
+        sheet.cell(row=row_index, column=1, value=line).font = Font(name=_FONT, italic=True, size=11)
     for column, column_width in enumerate(table.widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = column_width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from agencies.errors import UserError
 from agencies.text import fold
 from indicators.importing.deps import clean_cell
 from indicators.importing.tables import RawTable
@@ -27,7 +28,7 @@ _NUMBERED_NAME = re.compile(r"^(?P<number>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
 _ITEM_NUMBER = re.compile(r"^\d{1,4}[.)]?$")
 
 
-class LayoutError(ValueError):
+class LayoutError(UserError, ValueError):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.message = message

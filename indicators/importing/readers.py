@@ -33,13 +33,14 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from agencies.errors import UserError
 from indicators.importing.tables import Block, RawTable
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".xlsx", ".docx", ".csv", ".tsv", ".md", ".txt")
 
 
-class ReadError(Exception):
+class ReadError(UserError):
     """A file that cannot be read at all; `message` is Vietnamese, for people."""
 
     def __init__(self, message: str) -> None:

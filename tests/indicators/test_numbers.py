@@ -1,11 +1,19 @@
 import contextlib
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.numbers import ParseError, format_number, parse_fraction, parse_number, parse_number_strict
+from indicators.numbers import (
+    ParseError,
+    format_number,
+    format_value,
+    parse_fraction,
+    parse_number,
+    parse_number_strict,
+)
 
 
 @pytest.mark.parametrize(
@@ -159,3 +167,12 @@ def test_vn_number_filter():
     template = Template("{% load vn_numbers %}{{ a|vn_number }} {{ b|vn_number:2 }} {{ c|vn_number }} {{ d|vn_number }}")
     rendered = template.render(Context({"a": Decimal("16861"), "b": Decimal("86.575"), "c": None, "d": "n/a"}))
     assert rendered == "16.861 86,58  n/a"
+
+
+@pytest.mark.parametrize("value,kwargs,shown", [
+    (None, {}, ""), ("", {"empty": "—"}, "—"), (Decimal("95.500000"), {}, "95,5"), (16861, {}, "16.861"),
+    (0.25, {}, "0,25"), (dt.date(2026, 3, 31), {}, "31/03/2026"), (True, {}, "True"),
+    ("completed", {"choices": {"completed": "Hoàn thành"}}, "Hoàn thành"), ("Theo Cục Thống kê", {}, "Theo Cục Thống kê"),
+])
+def test_format_value_is_the_one_vietnamese_display(value, kwargs, shown):
+    assert format_value(value, **kwargs) == shown

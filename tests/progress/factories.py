@@ -4,7 +4,7 @@ import datetime as dt
 
 import time_machine
 
-from reports.models import VIETNAM
+from agencies.clock import VIETNAM
 from reports.services import periods_open, report_approve, report_save, report_submit
 from tests.reports.factories import ReportingWorld
 

@@ -4,8 +4,8 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from agencies.clock import VIETNAM
 from progress.models import IndicatorProgress, PlanProgress
-from reports.models import VIETNAM
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,10 @@ from openpyxl import Workbook
 
 from agencies.models import Agency
 from indicators.models import Indicator
-from reports.bulk_values import LONG, WIDE, BulkFileError, RowStatus, read_values_file, values_import
+from reports.bulk_values import RowStatus, values_import
 from reports.models import AgencyReport, IndicatorEntry, ReportEvent
 from reports.services import ReportNotAllowed, expected_reports_create
+from reports.values_file import LONG, WIDE, BulkFileError, read_values_file
 from tests.factories import AgencyFactory, IndicatorFactory
 
 pytestmark = pytest.mark.django_db

@@ -227,6 +227,6 @@ def test_submitted_reports_cannot_be_uploaded_to(client, reporter_a, q2):
 
 
 def _page(report):
-    from reports.selectors_ui import report_page_data
+    from reports.screen_data import report_page_data
 
     return report_page_data(report)

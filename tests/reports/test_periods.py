@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from plans.models import Plan
 from reports.models import AgencyReport, ReportingPeriod
-from reports.services import period_calendar, periods_open, plan_activate, plan_deadlines_set
+from reports.services import period_calendar, periods_open, plan_deadlines_set
 from tests.factories import IndicatorFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,13 +75,11 @@ def test_expected_reports_only_for_started_periods(province, agency_a):
         "2026-Q1", "2026-Q2", "2026-Y"]
 
 
-def test_plan_activation_opens_periods(province, agency_a):
-    plan = PlanFactory(province=province, status=Plan.Status.DRAFT)
+def test_opening_periods_creates_the_plan_calendar(province, agency_a):
+    plan = PlanFactory(province=province)
     IndicatorFactory(plan=plan).lead_agencies.add(agency_a)
     with time_machine.travel(dt.datetime(2026, 2, 1, 9, tzinfo=dt.UTC)):
-        plan_activate(plan=plan)
-    plan.refresh_from_db()
-    assert plan.status == Plan.Status.ACTIVE
+        assert periods_open(plan=plan) == 25
     assert plan.periods.count() == 25
     assert AgencyReport.objects.filter(plan=plan, agency=agency_a).count() == 2  # 2026-Q1 and 2026-Y
 

@@ -10,7 +10,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reports.models import VIETNAM, AgencyReport, Attachment, IndicatorEntry, TaskEntry
+from agencies.clock import VIETNAM
+from reports.models import AgencyReport, Attachment, IndicatorEntry, TaskEntry
 from reports.services import report_approve, report_save, report_submit
 from tests.factories import AgencyFactory, IndicatorFactory, PlanFactory
 from tests.reports.factories import ReportingPolicyFactory, reporting_plan

@@ -1,8 +1,8 @@
 """manage.py import_values FILE --plan CODE --period 2026-Q3 [--dry-run] [--source "Công văn số …"] [--user USERNAME]
 
-Loads a spreadsheet of indicator values (see reports.bulk_values) into the agencies' reports of one
-period, on their behalf. Prints one line per value; exits with status 1 when any row fails (nothing is
-written then).
+Loads a spreadsheet of indicator values (read by reports.values_file, loaded by reports.bulk_values) into
+the agencies' reports of one period, on their behalf. Prints one line per value; exits with status 1 when
+any row fails (nothing is written then).
 """
 
 from pathlib import Path
@@ -12,9 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from plans.models import Plan
-from reports.bulk_values import BulkFileError, read_values_file, values_import
+from reports.bulk_values import values_import
 from reports.models import ReportingPeriod
 from reports.services import ReportError
+from reports.values_file import BulkFileError, read_values_file
 
 
 class Command(BaseCommand):

@@ -1,14 +1,15 @@
-"""Reads the reporting screens need beyond `reports.selectors`: the inbox, the page of one report,
+"""The data of the reporting screens, beyond `reports.selectors`: the inbox, the page of one report,
 the review queue. Each is a fixed number of queries whatever the number of rows (asserted in tests)."""
 
 import datetime as dt
 
 from django.db.models import F, QuerySet
 
-from agencies.roles import Role, user_agencies, user_province
+from agencies.clock import local_today
+from agencies.roles import AGENCY_ROLES, user_agencies
 from indicators.models import Target
-from plans.models import Plan
-from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry, local_today
+from indicators.numbers import format_value
+from reports.models import AgencyReport, Attachment, IndicatorEntry, ReportingPeriod, TaskEntry
 from reports.selectors import previous_entries, previous_report
 
 Status = AgencyReport.Status
@@ -20,7 +21,7 @@ def inbox_reports(user, today: dt.date | None = None) -> tuple[list[AgencyReport
     Each report carries entries_assigned / entries_filled (compliance annotations) and days_left."""
     today = today or local_today()
     reports = list(
-        AgencyReport.objects.filter(agency__in=user_agencies(user, Role.REPORTER, Role.AGENCY_HEAD))
+        AgencyReport.objects.filter(agency__in=user_agencies(user, *AGENCY_ROLES))
         .filter(period__starts_on__lte=today)
         .with_compliance(today)
         .select_related("agency", "plan", "period")
@@ -65,16 +66,8 @@ def report_page_data(report: AgencyReport) -> dict:
     }
 
 
-def review_scope(user) -> tuple[QuerySet, QuerySet]:
-    """The plans and reports a staff user reviews: its province's (everything for a superuser)."""
-    if user.is_superuser:
-        return Plan.objects.all(), AgencyReport.objects.all()
-    province = user_province(user)
-    return Plan.objects.filter(province=province), AgencyReport.objects.filter(plan__province=province)
-
-
 def review_queue(user, *, plan_code: str = "", period_code: str = "", status: str = "") -> QuerySet:
-    _plans, reports = review_scope(user)
+    reports = AgencyReport.objects.reviewable_by(user)
     if plan_code:
         reports = reports.filter(plan__code=plan_code)
     if period_code:
@@ -103,17 +96,7 @@ HISTORY_FIELDS = {
 
 def _history_value(field, value) -> str:
     """A recorded value as people read it: the choice's label, 95,5, 31/03/2026."""
-    from indicators.numbers import format_number
-
-    if value is None or value == "":
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, int | float) or value.__class__.__name__ == "Decimal":
-        return format_number(value)
-    return str(value)
+    return format_value(value, empty="—", choices=dict(field.flatchoices) if field.choices else None)
 
 
 def history_changes(report: AgencyReport, limit: int = 200) -> list[dict]:
