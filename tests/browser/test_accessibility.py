@@ -88,24 +88,35 @@ def _build_world() -> SimpleNamespace:
                            title="Kế hoạch phát triển khoa học và công nghệ năm 2026")
     staff, reporter_a = users["staff"], users["reporter_a"]
 
-    # Agency A: Q1 submitted (in the review queue), Q2 draft (the form); agency B: Q1 approved.
+    # Every line filled, as a real agency sends it (a rule about what may be sent must not break the world).
+    filled = {
+        agency_a: {
+            "indicator_entries": [{"indicator": "I.1", "value": "95,5", "note": "Theo số liệu Sở Y tế"},
+                                  {"indicator": "I.2", "numerator": "12", "denominator": "20"},
+                                  {"indicator": "I.3", "milestone_state": "completed"}],
+            "task_entries": [{"task": "II.1", "status": "in_progress", "progress": "40", "done": "Đã triển khai",
+                              "next": "Tiếp tục"}],
+            "narrative": {"achievements": "Hoàn thành phần lớn chỉ tiêu."}},
+        agency_b: {
+            "indicator_entries": [{"indicator": "I.4", "value": "120"}],
+            "task_entries": [{"task": "II.2", "status": "completed", "progress": "100", "done": "Xong"}],
+            "narrative": {"achievements": "Đạt kế hoạch."}},
+    }
+
+    def send(report, user):
+        services.report_save(report=report, user=user, version=report.version, data=filled[report.agency])
+        services.report_submit(report=report, user=user)
+
+    # Agency A: Q1 of both plans submitted (the review queue), Q2 draft (the form); agency B: Q1 approved,
+    # and its report of the other plan sent back with reasons, for the report and for an entry.
     q1_a = world.report(agency_a)
-    services.report_save(report=q1_a, user=reporter_a, version=q1_a.version, data={
-        "indicator_entries": [{"indicator": "I.1", "value": "95,5", "note": "Theo số liệu Sở Y tế"},
-                              {"indicator": "I.2", "numerator": "12", "denominator": "20"},
-                              {"indicator": "I.3", "milestone_state": "completed"}],
-        "task_entries": [{"task": "II.1", "status": "in_progress", "progress": "40", "done": "Đã triển khai",
-                          "next": "Tiếp tục"}],
-        "narrative": {"achievements": "Hoàn thành phần lớn chỉ tiêu."}})
-    services.report_submit(report=q1_a, user=reporter_a)
-    q1_other = other.report(agency_a)
-    services.report_submit(report=q1_other, user=reporter_a)
+    send(q1_a, reporter_a)
+    send(other.report(agency_a), reporter_a)
     q1_b = world.report(agency_b)
-    services.report_submit(report=q1_b, user=users["reporter_b"])
+    send(q1_b, users["reporter_b"])
     services.report_approve(report=q1_b, user=staff)
-    # Agency B's report of the other plan: sent back with reasons, for the report and for an entry.
     returned_b = other.report(agency_b)
-    services.report_submit(report=returned_b, user=users["reporter_b"])
+    send(returned_b, users["reporter_b"])
     services.report_return(report=returned_b, user=staff, reason="Thiếu nguồn số liệu.",
                            entry_reasons={"indicator_entries": {"I.4": "Ghi rõ số doanh nghiệp mới."}})
 
@@ -120,7 +131,7 @@ def _build_world() -> SimpleNamespace:
     # With the head's confirmation required, agency A's next submission waits for head_a.
     ReportingPolicy.objects.update_or_create(province=province, defaults={"require_head_confirmation": True})
     q3_a = world.report(agency_a, code=q3.code)
-    services.report_submit(report=q3_a, user=reporter_a)
+    send(q3_a, reporter_a)
     q3_a.refresh_from_db()
     assert q3_a.status == AgencyReport.Status.AWAITING_CONFIRMATION
 
