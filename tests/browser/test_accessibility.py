@@ -290,7 +290,8 @@ class PageState:
     target: str | Callable[[SimpleNamespace], str]  # a URL name without arguments, or world → path
     description: str
     setup: Callable | None = None  # (page, world): what the user does on the page before the check
-    expect_text: str = field(default="")  # a sanity check that the state is the one meant
+    expect_text: str = field(default="")  # a sanity check that the state is the one meant: a text shown,
+    expect_selector: str = field(default="")  # or an element present
 
     def path(self, world: SimpleNamespace) -> str:
         return self.target(world) if callable(self.target) else reverse(self.target)
@@ -302,7 +303,7 @@ PAGE_STATES = [
     PageState("no-role", "outsider", "no_role", "Tài khoản chưa được phân quyền"),
     # Agencies
     PageState("inbox", "reporter_a", "reports:inbox", "Hộp báo cáo của đơn vị (quá hạn, gần hạn, đã gửi)",
-              expect_text="còn 2 ngày"),
+              expect_selector=".inbox-item.soon .days"),
     PageState("report-form", "reporter_a", url("reports:report", "draft_a"), "Báo cáo đang soạn"),
     PageState("report-form-errors", "reporter_a", url("reports:report", "draft_a"),
               "Báo cáo lưu không được (lỗi ở số liệu, nhiệm vụ, thuyết minh)", _failed_save, "Chưa lưu được"),
@@ -380,6 +381,8 @@ def test_page_state_has_no_serious_accessibility_violation(state, world, open_pa
         state.setup(page, world)
     if state.expect_text:
         assert state.expect_text in page.locator("body").inner_text(), f"{state.id}: not the state meant"
+    if state.expect_selector:
+        assert page.locator(state.expect_selector).count(), f"{state.id}: not the state meant"
     for width, viewport in WIDTHS.items():
         page.set_viewport_size(viewport)
         violations = axe_failures(page)
