@@ -516,6 +516,14 @@ def test_a_failed_save_moves_the_focus_to_an_alert_with_the_count_of_fields_to_f
     stop = page.evaluate(FOCUSED_JS)
     assert stop["key"] == "id-achievements" and stop["inScreen"] and not stop["underBar"]
 
+    # Fixed and saved: the success is a polite status message.
+    page.locator("#id-achievements").fill("")
+    page.locator('input[name$="-value"]').first.fill("")
+    page.locator('input[name$="-progress"]').first.fill("")
+    page.get_by_role("button", name="Lưu nháp").click()
+    page.wait_for_load_state()
+    assert "Đã lưu nháp" in page.locator(".messages [role=status]").inner_text()
+
 
 def test_on_behalf_source_reference_error_is_tied_to_its_field(world, open_page):
     page = open_page("staff", WIDTHS["1366px"])
