@@ -13,6 +13,7 @@ flushes the database when the module is done, as a transactional test does after
 """
 
 import datetime as dt
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -24,6 +25,7 @@ from django.db import connections
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 pytest_plugins = ["tests.browser.fixtures"]
 pytestmark = [pytest.mark.browser]
@@ -258,10 +260,6 @@ def _excel_upload(value):
     """Download the report as Excel, type `value` as I.1's value, upload it: the preview page."""
 
     def upload(page, world):
-        import io
-
-        from openpyxl import load_workbook
-
         with page.expect_download() as download:
             page.get_by_role("link", name="Tải báo cáo xuống (.xlsx)").click()
         with open(download.value.path(), "rb") as downloaded:  # a download's path has no .xlsx to go by
