@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from agencies.models import Agency, Province
+from agencies.provinces import RENAMED_BODIES, former_names
 from agencies.text import fold
 
-__all__ = ["AgencyDirectory", "ResolvedAgencies", "name_key"]
+__all__ = ["AgencyDirectory", "ResolvedAgencies", "expand_abbreviations", "name_key", "split_by_shape"]
 
 _PUNCTUATION = re.compile(r"[,.;:()\"“”'‘’\-–—/]+")
 _SPACES = re.compile(r"\s+")
@@ -44,19 +45,47 @@ _VAGUE = re.compile(
 _DEPARTMENTS_PREFIX = re.compile(r"^\s*(các\s+)?sở\s*:\s*", re.IGNORECASE)
 # "Sở Y tế tỉnh Tiền Giang", "Công an tỉnh Đồng Tháp": a province named after an agency.
 _PROVINCE_SUFFIX = re.compile(r"\s+(tỉnh|thành phố|TP\.?)\s+([A-ZĐÂĂÊÔƠƯ][^\s,;]*)(\s+[A-ZĐÂĂÊÔƠƯ][^\s,;]*)*\s*$")
-_PROVINCE_NAME_SUFFIX = re.compile(r"\s+(Đồng Tháp|Tiền Giang)\s*$")
 _BARE_PROVINCE_SUFFIX = re.compile(r"\s+tỉnh\s*$", re.IGNORECASE)
 _JOINERS = re.compile(r"(\s*,\s*|\s+và\s+)", re.IGNORECASE)
 _EDGE_JOINERS = re.compile(r"^(\s*(và|,|;|\.|:)\s*)+|(\s*(và|,|;|\.|:)\s*)+$", re.IGNORECASE)
 
+_LOCALITY = {"dia phuong", "cac dia phuong", "dia phuong lien quan", "va dia phuong", "va cac dia phuong"}
 _KNOWN_COST = 1
 _VAGUE_COST = -1  # below zero so a trailing "và các đơn vị liên quan" is always cut off, even from unknowns
 _UNKNOWN_COST = 100  # one long unknown beats an unknown plus pieces: split only when every part is known
 
 
+# Abbreviations officials write in agency names, for any province and for central bodies; each expands to the name
+# as printed in full. None of them is a Vietnamese word, so case does not matter ("so khcn" is typed too).
+ABBREVIATIONS = [
+    (r"KH\s*&\s*CN|KHCN", "Khoa học và Công nghệ"), (r"TT\s*&\s*TT|TTTT", "Thông tin và Truyền thông"),
+    (r"GD\s*&\s*ĐT|GDĐT", "Giáo dục và Đào tạo"), (r"KH\s*&\s*ĐT|KHĐT", "Kế hoạch và Đầu tư"),
+    (r"NN\s*&\s*PTNT|NNPTNT", "Nông nghiệp và Phát triển nông thôn"), (r"TN\s*&\s*MT|TNMT", "Tài nguyên và Môi trường"),
+    (r"NN\s*&\s*MT|NNMT", "Nông nghiệp và Môi trường"),
+    (r"LĐ\s*-?\s*TB\s*&\s*XH|LĐTBXH", "Lao động - Thương binh và Xã hội"),
+    (r"VH\s*[,-]?\s*TT\s*&\s*DL|VHTTDL|VH-TT-DL", "Văn hóa, Thể thao và Du lịch"),
+    (r"GTVT", "Giao thông vận tải"), (r"UBND", "Ủy ban nhân dân"), (r"HĐND", "Hội đồng nhân dân"),
+    (r"MTTQ", "Mặt trận Tổ quốc"), (r"NHNN", "Ngân hàng Nhà nước Việt Nam"), (r"VTV", "Đài Truyền hình Việt Nam"),
+    (r"VOV", "Đài Tiếng nói Việt Nam"), (r"TTXVN", "Thông tấn xã Việt Nam"),
+    (r"BCH\s+Quân\s+sự", "Bộ Chỉ huy Quân sự"), (r"BCHQS", "Bộ Chỉ huy Quân sự"),
+]
+_ABBREVIATION = re.compile("|".join(f"(?<![\\w&])(?:{pattern})(?![\\w&])" for pattern, _full in ABBREVIATIONS),
+                           re.IGNORECASE)
+_EXPANSIONS = [(re.compile(f"^(?:{pattern})$", re.IGNORECASE), full) for pattern, full in ABBREVIATIONS]
+
+
+def expand_abbreviations(text: str) -> str:
+    """"Sở KH&CN" → "Sở Khoa học và Công nghệ", "UBND tỉnh" → "Ủy ban nhân dân tỉnh", "VTV" → its full name."""
+    def full(match: re.Match) -> str:
+        found = match.group(0)
+        return next((name for pattern, name in _EXPANSIONS if pattern.match(found)), found)
+    return _ABBREVIATION.sub(full, text or "")
+
+
 def name_key(text: str | None) -> str:
-    """The key an agency name is looked up by: folded, punctuation and a leading "các" removed."""
-    folded = _AMPERSAND.sub("&", fold(text))
+    """The key an agency name is looked up by: abbreviations expanded, folded, punctuation and a leading "các"
+    removed."""
+    folded = _AMPERSAND.sub("&", fold(expand_abbreviations(text or "")))
     folded = _PUNCTUATION.sub(" ", folded)
     folded = _SPACES.sub(" ", folded).strip()
     return _LEADING_NOISE.sub("", folded)
@@ -78,6 +107,10 @@ class AgencyDirectory:
         self.province = province
         self._by_id: dict[int, Agency] = {}
         self._by_key: dict[str, Agency] = {}
+        # "… tỉnh Đồng Tháp", "… tỉnh Tiền Giang" (merged into it): the same agency named with its province.
+        names = "|".join(re.escape(n) for n in former_names(province.name) if n)
+        self._province_suffix = re.compile(rf"\s+(?:tinh\s+|thanh pho\s+|tp\s+)?(?:{names})$") if names else None
+        self.renamed: dict[str, str] = {}  # name as written → the successor it was read as (for warnings)
         for agency in Agency.objects.filter(province=province).order_by("-active", "id"):
             self.add(agency)
 
@@ -99,17 +132,31 @@ class AgencyDirectory:
         cleaned = _EDGE_JOINERS.sub("", (name or "").strip())
         if not cleaned:
             return None
-        found = self._by_key.get(name_key(cleaned))
+        key = name_key(cleaned)
+        found = self._by_key.get(key)
         if found is not None:
             return found
-        # "… tỉnh Tiền Giang", "… tỉnh Đồng Tháp", "Sở Y tế tỉnh": the same agency named with its province.
-        for pattern in (_PROVINCE_SUFFIX, _PROVINCE_NAME_SUFFIX, _BARE_PROVINCE_SUFFIX):
+        if self._province_suffix is not None:
+            bare = self._province_suffix.sub("", key)
+            if bare != key:
+                found = self._by_key.get(bare) or self._by_key.get(f"{bare} tinh")
+                if found is not None:
+                    return found
+        # "… tỉnh Tiền Giang", "Sở Y tế tỉnh": the same agency named with its province.
+        for pattern in (_PROVINCE_SUFFIX, _BARE_PROVINCE_SUFFIX):
             stripped = pattern.sub("", cleaned)
             if stripped != cleaned:
                 for candidate in (stripped, f"{stripped} tỉnh"):
                     found = self._by_key.get(name_key(candidate))
                     if found is not None:
                         return found
+        # A ministry or department renamed or merged in 2025, when the directory knows its successor.
+        bare = re.sub(r"\s+tinh$", "", key)
+        if bare in RENAMED_BODIES:
+            found = self._by_key.get(name_key(RENAMED_BODIES[bare]))
+            if found is not None:
+                self.renamed[cleaned] = found.name
+                return found
         return None
 
     def _follow_successor(self, agency: Agency) -> Agency:
@@ -152,6 +199,11 @@ class AgencyDirectory:
                 continue
             if departments_listed and self.match(chunk) is None and self.match(f"Sở {chunk}") is not None:
                 chunk = f"Sở {chunk}"
+            if _is_locality(chunk) and (province := self._by_key.get("uy ban nhan dan tinh")) is not None:
+                # "…; địa phương" on its own: in a plan of a province, the province itself.
+                if province not in result.agencies:
+                    result.agencies.append(province)
+                continue
             for kind, value in self._read_chunk(chunk):
                 if kind == "agency":
                     if value not in result.agencies:
@@ -164,16 +216,89 @@ class AgencyDirectory:
         pieces = _best_split(_JOINERS.split(chunk), self.match, allow_unknown=True)
         if all(kind != "unknown" for kind, _ in pieces):
             return pieces
-        # Page breaks glue neighbouring names with a space only; try word boundaries, all parts known.
         read: list[tuple[str, object]] = []
         for kind, value in pieces:
             if kind != "unknown":
                 read.append((kind, value))
                 continue
-            words = re.split(r"(\s+)", value)
-            by_words = _best_split(words, self.match, allow_unknown=False)
-            read.extend(by_words if by_words else [("unknown", value)])
+            value = _whole_collective(chunk, value)
+            # Names the directory does not know yet still split where each part starts like an agency's name.
+            for name in split_by_shape(value):
+                if _is_locality(name):
+                    name = "Ủy ban nhân dân tỉnh"
+                if (agency := self.match(name)) is not None:
+                    read.append(("agency", agency))
+                    continue
+                # Page breaks glue neighbouring names with a space only; try word boundaries, all parts known.
+                words = re.split(r"(\s+)", name)
+                by_words = _best_split(words, self.match, allow_unknown=False)
+                read.extend(by_words if by_words else [("unknown", name)])
         return read
+
+
+# How the name of an agency begins (folded). A part after "," or "và" that begins so, with a capital letter, is the
+# next agency of a list; any other part belongs to the name before it ("Bộ Văn hóa, Thể thao và Du lịch").
+_HEADS = re.compile(
+    r"^(so|bo|uy ban|cong an|ban|van phong|ngan hang|tong cuc|cuc|chi cuc|dai|bao|truong|vien|trung tam|hoi|"
+    r"lien doan|lien minh|tinh doan|thanh doan|doan thanh nien|mat tran|bo chi huy|kho bac|thanh tra|toa an|"
+    r"tap doan|tong cong ty|cong ty|vnpt|viettel|mobifone|hoi dong|thong tan xa|chinh phu|thu tuong|quoc hoi|"
+    r"buu dien|vien thong|dai hoc|bao hiem|quy|tinh uy|thanh uy|ban chi dao|kiem toan|hoc vien|benh vien|"
+    r"cac (so|bo|co quan|don vi|doanh nghiep|to chuc|hoi|ban)|doanh nghiep|nhnn|vtv|vov|ttxvn)\b")
+
+
+def _starts_an_agency(part: str) -> bool:
+    part = part.strip()
+    if not part:
+        return False
+    key = fold(expand_abbreviations(part))
+    return bool(_HEADS.match(key)) and (part[:1].isupper() or key.startswith("cac "))
+
+
+def split_by_shape(text: str) -> list[str]:
+    """A list of agency names cut where each next name begins ("Sở Y tế, Sở Xây dựng và Công an tỉnh" → three), never
+    inside a name ("Bộ Văn hóa, Thể thao và Du lịch", "Sở Nông nghiệp và Môi trường", "UBND các xã, phường"); vague
+    parts ("các đơn vị liên quan") dropped. Needs no directory: it reads the names' shape."""
+    tokens = _JOINERS.split(text or "")
+    names: list[str] = []
+    current = ""
+    for index in range(0, len(tokens), 2):
+        part = tokens[index]
+        joiner = tokens[index - 1] if index else ""
+        # "Các bộ, ngành, địa phương", "UBND các xã, phường": a collective name takes the lowercase parts after it.
+        collective = " cac " in f" {fold(current)} " and not _is_vague(current)
+        if current and _starts_an_agency(part) and not (collective and not part.strip()[:1].isupper()):
+            names.append(current)
+            current = part.strip()
+        elif current and collective and part.strip()[:1].islower():
+            current = f"{current}{joiner}{part}"
+        elif current and (_is_vague(part) or _is_locality(part)):
+            names.append(current)
+            current = part.strip()
+        else:
+            current = f"{current}{joiner}{part}" if current else part.strip()
+    if current:
+        names.append(current)
+    cleaned = [_EDGE_JOINERS.sub("", n).strip() for n in names]
+    return [n for n in cleaned if n and (_is_locality(n) or not _is_vague(n))]
+
+
+def _whole_collective(chunk: str, value: str) -> str:
+    """"Các bộ, ngành, địa phương": a collective name the cheapest split cut short (its tail reads as a vague phrase)
+    gets its lowercase parts back."""
+    if " cac " not in f" {fold(value)} " or (start := chunk.find(value)) < 0:
+        return value
+    tokens = _JOINERS.split(chunk[start + len(value):])
+    for index in range(1, len(tokens) - 1, 2):
+        part = tokens[index + 1]
+        if not part.strip() or not part.strip()[:1].islower():
+            break
+        value += tokens[index] + part
+    return value
+
+
+def _is_locality(text: str) -> bool:
+    """"địa phương", "các địa phương": in a plan of a province, the province itself (see AgencyDirectory.match)."""
+    return name_key(text) in _LOCALITY
 
 
 def _best_split(tokens: list[str], match, *, allow_unknown: bool) -> list[tuple[str, object]]:

@@ -38,7 +38,7 @@ def _workbook(path: Path) -> None:
 
 def run() -> list[Measurement]:
     from agencies.services import agency_directory_load_file
-    from indicators.services import PlanOverrides, plan_import, plan_import_table
+    from indicators.importing.service import PlanOverrides, plan_import, plan_import_table
 
     province, _loaded = agency_directory_load_file(path=Path(settings.BASE_DIR) / "fixtures" / "dong_thap_agencies.json")
     results = []

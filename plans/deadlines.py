@@ -8,7 +8,10 @@ never fails on a deadline (the importer may warn). Rules (DESIGN.md, Deadlines):
 - year "Năm 2026", "2026": 01/01 … 31/12; year_range "2026 - 2030", "Giai đoạn 2026 - 2027": 01/01 of
   the first year … 31/12 of the last;
 - date "30/06/2026", "Trước 30/6/2026", "Trước ngày 15/4/2026": due that day (no start);
-- ongoing "Thường xuyên", "Liên tục"; recurring "Hằng năm", "Hàng quý", "Hằng tháng", "Định kỳ".
+- month also "6/2025", "06/2025", "T6/2025", "tháng 6 năm 2025";
+- ongoing "Thường xuyên", "Liên tục"; recurring "Hằng năm", "Hàng quý", "Hằng tháng", "Định kỳ";
+- ongoing from a year "2025 và những năm tiếp theo", "Từ năm 2025 trở đi": start 01/01 of that year, no due date;
+- an Excel date left as its serial number ("45838"): that day.
 A month, quarter or date without a year takes `default_year` (the plan's year), if given.
 """
 
@@ -16,7 +19,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from plans.models import Task
 
@@ -41,6 +44,10 @@ _QUARTER = re.compile(rf"\bquy\s+(iv|iii|ii|i|[1-4])\b(?:{_SEP}{_YEAR})?(?!\d)")
 _HALF = re.compile(rf"\b6\s+thang\s+(dau|cuoi)(?:\s+nam)?(?:\s+{_YEAR})?")
 _YEAR_RANGE = re.compile(rf"(?<!\d){_YEAR}\s*(?:-|–|—|den|toi)\s*(?:nam\s+)?{_YEAR}(?!\d)")
 _SINGLE_YEAR = re.compile(rf"(?<![\d/]){_YEAR}(?![\d/])")
+_MONTH_YEAR = re.compile(rf"(?<![\d/.])(?<!quy )(?:\bt|thang\s*)?(\d{{1,2}})\s*[/.-]\s*{_YEAR}(?![\d/])")
+_ONWARD = re.compile(rf"{_YEAR}\s*(?:va|,)?\s*(?:nhung|cac)\s+nam\s+(?:tiep theo|sau|ke tiep)"
+                     rf"|\btu\s+(?:nam\s+)?{_YEAR}\s*(?:tro di|tro ve sau)")
+_EXCEL_SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
 _ONGOING = re.compile(r"\b(?:thuong xuyen|lien tuc|hang ngay|hang tuan)\b")
 _RECURRING = re.compile(r"\b(?:hang|moi)\s+(?:nam|quy|thang)\b|\bdinh ky\b")
 
@@ -76,6 +83,14 @@ def parse_deadline(text: str | None, *, default_year: int | None = None) -> Pars
 
 
 def _parse(folded: str, default_year: int | None) -> tuple[str, date | None, date | None] | None:
+    if serial := _EXCEL_SERIAL.match(folded):
+        day = date(1899, 12, 30) + timedelta(days=int(serial[1]))
+        if 1950 <= day.year <= 2150:
+            return Kind.DATE, None, day
+    if onward := _ONWARD.search(folded):
+        year = int(onward[1] or onward[2])
+        if _year_ok(year):
+            return Kind.ONGOING, date(year, 1, 1), None
     if _ONGOING.search(folded):
         return Kind.ONGOING, None, None
     if _RECURRING.search(folded):
@@ -87,6 +102,12 @@ def _parse(folded: str, default_year: int | None) -> tuple[str, date | None, dat
         year = int(match[3]) if match[3] else default_year
         if _year_ok(year) and 1 <= month <= 12:
             return Kind.DATE, None, date(year, month, day)
+
+    match = _MONTH_YEAR.search(folded)
+    if match and not _YEAR_RANGE.search(folded):
+        month, year = int(match[1]), int(match[2])
+        if _year_ok(year) and 1 <= month <= 12:
+            return Kind.MONTH, date(year, month, 1), _last_day(year, month)
 
     match = _HALF.search(folded)
     if match:

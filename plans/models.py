@@ -150,6 +150,11 @@ class PlanItem(models.Model):
     code = models.CharField(_("mã"), max_length=40, help_text=_("Duy nhất trong kế hoạch, ví dụ: I.1, II.3"))
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     note = models.TextField(_("ghi chú"), blank=True)
+    # Set when a re-import no longer lists an item that already has reports: kept with its history, left out of
+    # new reports; cleared when a later import lists it again.
+    archived_at = models.DateTimeField(_("lưu trữ lúc"), null=True, blank=True,
+                                       help_text=_("Mục không còn trong văn bản kế hoạch nhưng đã có báo cáo: "
+                                                   "giữ lại cùng lịch sử, không đưa vào báo cáo mới."))
 
     class Meta:
         abstract = True

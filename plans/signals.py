@@ -9,3 +9,8 @@ the nightly job.
 from django.dispatch import Signal
 
 plan_content_changed = Signal()
+
+# `item_history` (kwargs `ids`; sender Task or Indicator): before an import deletes items it no longer lists, it
+# asks the layers above which of them have reported data. Each receiver returns {item id: [(year or None,
+# description)]}, e.g. {12: [(2026, "2 báo cáo (1 đã duyệt)")]}; an item with any answer is never deleted.
+item_history = Signal()

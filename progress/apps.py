@@ -7,8 +7,12 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Tiến độ")
 
     def ready(self) -> None:
+        from plans.signals import item_history
+        from progress.item_history import progress_history
         from reports.models import AgencyReport
         from reports.signals import report_approved, report_reopened
+
+        item_history.connect(progress_history, dispatch_uid="progress.item_history")
 
         report_approved.connect(_enqueue_recompute, sender=AgencyReport, dispatch_uid="progress.on_report_approved")
         report_reopened.connect(_enqueue_recompute, sender=AgencyReport, dispatch_uid="progress.on_report_reopened")

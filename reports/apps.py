@@ -8,9 +8,11 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from plans.models import Plan
-        from plans.signals import plan_content_changed
+        from plans.signals import item_history, plan_content_changed
+        from reports.item_history import reported_items
 
         plan_content_changed.connect(_enqueue_open_periods, sender=Plan, dispatch_uid="reports.on_plan_changed")
+        item_history.connect(reported_items, dispatch_uid="reports.item_history")
 
 
 def _enqueue_open_periods(sender, *, plan_id: int, **kwargs) -> None:

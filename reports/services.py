@@ -214,9 +214,12 @@ def _reporting_agency_map(agency_ids: set[int], province_id: int) -> dict[int, s
 
 def _expected_items(plan: Plan) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """(reporting agency id, indicator id) and (reporting agency id, task id) pairs of the plan."""
-    indicator_leads = list(Indicator.lead_agencies.through.objects.filter(indicator__plan=plan)
+    # Archived items (no longer in the plan's document, kept for their history) get no new entries.
+    indicator_leads = list(Indicator.lead_agencies.through.objects
+                           .filter(indicator__plan=plan, indicator__archived_at__isnull=True)
                            .values_list("indicator_id", "agency_id"))
-    task_leads = list(Task.lead_agencies.through.objects.filter(task__plan=plan).values_list("task_id", "agency_id"))
+    task_leads = list(Task.lead_agencies.through.objects.filter(task__plan=plan, task__archived_at__isnull=True)
+                      .values_list("task_id", "agency_id"))
     mapping = _reporting_agency_map({agency for _item, agency in indicator_leads + task_leads}, plan.province_id)
     return ({(reporter, item) for item, agency in indicator_leads for reporter in mapping[agency]},
             {(reporter, item) for item, agency in task_leads for reporter in mapping[agency]})

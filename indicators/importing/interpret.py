@@ -13,16 +13,8 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from agencies.text import fold
+from indicators.grammar import clean_cell, parse_baseline, parse_money, parse_target
 from indicators.importing import layout as L
-from indicators.importing.deps import (
-    ParseError,
-    clean_cell,
-    format_number,
-    parse_baseline,
-    parse_deadline,
-    parse_money,
-    parse_target,
-)
 from indicators.importing.parsed import (
     Issue,
     ParsedAppendix,
@@ -36,6 +28,8 @@ from indicators.importing.parsed import (
     ParsedTask,
 )
 from indicators.importing.tables import Block, RawTable
+from indicators.numbers import ParseError, format_number
+from plans.deadlines import parse_deadline
 
 _NUMBER_LINE = re.compile(r"^số\s*:\s*(?P<number>.*)$", re.IGNORECASE)
 _PLACE_DATE = re.compile(
@@ -43,7 +37,9 @@ _PLACE_DATE = re.compile(
     re.IGNORECASE)
 _PERIOD = re.compile(r"(\d{4})\s*[-–]\s*(\d{4})")
 _SINGLE_YEAR = re.compile(r"năm\s+(\d{4})", re.IGNORECASE)
-_APPENDIX = re.compile(r"^ph[uụ]\s*l[uụ]c(?:\s+(?P<number>[IVXL]+|\d+))?\s*[.:]?\s*$", re.IGNORECASE)
+_APPENDIX = re.compile(
+    r"^ph[uụ]\s*l[uụ]c(?:\s+(?:số\s*)?(?P<number>[IVXL]+|\d+)(?![\w/]))?\s*[.:\-–]?\s*(?P<title>[^a-zà-ỹđ(].*)?$",
+    re.IGNORECASE)
 _UNIT_LINE = re.compile(r"^đvt\s*:\s*(?P<unit>.+)$", re.IGNORECASE)
 _HEADING = re.compile(r"^(?P<code>[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+(?P<title>.+)$")
 _PERCENT_TARGET = re.compile(
@@ -66,35 +62,120 @@ class PlanOverrides:
     appendix_number: str | None = None
 
 
+# What a plan document calls itself, folded → as shown. Longest first: "chương trình hành động" before "chương trình".
+DOCUMENT_KINDS = {
+    "chuong trinh hanh dong": "Chương trình hành động", "ke hoach hanh dong": "Kế hoạch hành động",
+    "ke hoach": "Kế hoạch", "nghi quyet": "Nghị quyết", "chuong trinh": "Chương trình", "quyet dinh": "Quyết định",
+    "de an": "Đề án", "chi thi": "Chỉ thị",
+}
+_PROVINCIAL_ISSUER = re.compile(
+    r"^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd|hội đồng nhân dân|hđnd|tỉnh ủy|tỉnh uỷ|thành ủy|thành uỷ)?\s*"
+    r"(?P<level>tỉnh|thành phố|tp\.)\s+(?P<name>[^\d,;:()]{2,40})$", re.IGNORECASE)
+_PARTY_ISSUER = re.compile(r"^(?:tỉnh ủy|tỉnh uỷ|thành ủy|thành uỷ)\s+(?P<name>[^\d,;:()]{2,40})$", re.IGNORECASE)
+_CENTRAL_ISSUER = re.compile(r"^(bo |chinh phu|thu tuong|van phong chinh phu|ngan hang nha nuoc|quoc hoi|uy ban "
+                             r"thuong vu quoc hoi|bo chinh tri|ban chap hanh trung uong)")
+_NOT_PROVINCE_NAME = re.compile(r"^(xa hoi|chu nghia|viet nam|doc lap)")
+
+
+def document_kind(text: str) -> str:
+    """"KẾ HOẠCH", "NGHỊ QUYẾT", "CHƯƠNG TRÌNH HÀNH ĐỘNG" … as the heading line of a document; "" otherwise."""
+    folded = fold(text).rstrip(" :.")
+    return DOCUMENT_KINDS.get(folded, "")
+
+
+def _header_paragraphs(blocks: list[Block]) -> list[str]:
+    """The document's first paragraphs, with the cells of a header laid out as a table (issuing body | motto,
+    number | place and date, as Word documents have it) read as paragraphs too."""
+    paragraphs: list[str] = []
+    for index, block in enumerate(blocks):
+        if isinstance(block, str):
+            paragraphs.append(block)
+        elif index < 6 and len(block.rows) <= 6:
+            for column in range(max((len(r) for r in block.rows), default=0)):
+                for row in block.rows:
+                    if column < len(row) and row[column] and (column == 0 or row[column] != row[column - 1]):
+                        paragraphs.extend(line.strip() for line in row[column].splitlines() if line.strip())
+        if len(paragraphs) >= 60:
+            break
+    return paragraphs[:60]
+
+
 def parse_metadata(blocks: list[Block], plan: ParsedPlan) -> None:
-    paragraphs = [b for b in blocks if isinstance(b, str)][:40]
+    paragraphs = _header_paragraphs(blocks)
+    place = ""
+    for index, text in enumerate(paragraphs[:12]):
+        folded = fold(text)
+        if not plan.issuer and _CENTRAL_ISSUER.match(folded) and text.upper() == text:
+            plan.issuer = text
+            continue
+        m = _PROVINCIAL_ISSUER.match(text.strip())
+        if not m or plan.province_name or _NOT_PROVINCE_NAME.match(fold(m.group("name"))):
+            continue
+        above = paragraphs[index - 1] if index else ""
+        if (text.upper() == text or _PARTY_ISSUER.match(text.strip())
+                or fold(above).startswith(("uy ban nhan dan", "hoi dong nhan dan"))):
+            plan.province_name = m.group("name").strip().title() if text.isupper() else m.group("name").strip()
+            plan.issuer = plan.issuer or " ".join(p for p in [above, text] if p)
     for index, text in enumerate(paragraphs):
         if not plan.number and (m := _NUMBER_LINE.match(text)):
             raw = re.sub(r"\s+", "", m.group("number"))
             plan.number = "" if raw.startswith("/") else raw
-        elif not plan.province_name and (m := _PLACE_DATE.match(text)):
-            plan.province_name = m.group("place").strip()
+        elif not place and (m := _PLACE_DATE.match(text)):
+            place = m.group("place").strip()
             if m.group("day") and m.group("month"):
                 try:
                     plan.issued = date(int(m.group("year")), int(m.group("month")), int(m.group("day")))
                 except ValueError:
                     plan.issued = None
-        elif not plan.title and fold(text) == "ke hoach":
+        elif not plan.title and (kind := document_kind(text)):
+            plan.kind = kind
             lines = []
             for following in paragraphs[index + 1:index + 4]:
                 folded = fold(following)
                 # The title ends where the document goes on: its legal bases, its number, its appendices
                 # (an exported .docx has no blank line or "Căn cứ" between the title and "PHỤ LỤC I").
-                if (folded.startswith(("can cu", "phan ", "phu luc")) or _NUMBER_LINE.match(following)
+                if (folded.startswith(("can cu", "phan ", "phu luc", "dieu ", "bieu ", "danh muc ", "chuong ", "i."))
+                        or _NUMBER_LINE.match(following) or isinstance(following, RawTable)
                         or _HEADING.match(following) or len(following) > 250):
                     break
                 lines.append(following)
             plan.title = " ".join(lines)
+    # The signing place ("Hà Nội, ngày …") names the province only for a provincial document that printed no
+    # issuing body: a ministry signs in Hà Nội whatever province its plan is for.
+    if not plan.province_name and place and not plan.issuer:
+        plan.province_name = place
+    _period_from_title(plan)
+
+
+_UNTIL_YEAR = re.compile(r"(?:đến|tới)\s+năm\s+(\d{4})", re.IGNORECASE)
+
+
+def _period_from_title(plan: ParsedPlan) -> None:
     period = _PERIOD.search(plan.title)
     if period:
         plan.start_year, plan.end_year = int(period.group(1)), int(period.group(2))
+    elif until := _UNTIL_YEAR.search(plan.title):
+        # "… đến năm 2030": the end is printed, the start is the year of issue (or, later, the first year used).
+        plan.end_year = int(until.group(1))
+        if plan.issued and plan.issued.year <= plan.end_year:
+            plan.start_year = plan.issued.year
     elif single := _SINGLE_YEAR.search(plan.title):
         plan.start_year = plan.end_year = int(single.group(1))
+
+
+# A percentage in passing, not a target: a range ("1% – 3% doanh thu"), a share set aside ("trích 10%"), a bound
+# of something else ("khoảng 5%").
+_PERCENT_RANGE = re.compile(r"\d\s*%?\s*[-–—]\s*\d+(?:,\d+)?\s*%|\d+(?:,\d+)?\s*%\s*[-–—]\s*\d")
+_IN_PASSING = re.compile(r"\b(trich|danh|chiem|khoang|tu|muc|ho tro|giam|bang)\s*$")
+
+
+def _is_the_measure(task: ParsedTask, match: re.Match) -> bool:
+    """The task is itself a measure ("Phấn đấu 100% hồ sơ …", "Duy trì 100% sản phẩm OCOP", "… tại 100% cơ sở"), not
+    a task that mentions a share on the way ("trích 1% – 3% doanh thu"). Its year is the task's (see mixed_row)."""
+    around = task.content[max(0, match.start() - 12):match.end() + 12]
+    if _PERCENT_RANGE.search(around):
+        return False
+    return not _IN_PASSING.search(fold(task.content[:match.start()]))
 
 
 def _split_agencies(text: str) -> list[str]:
@@ -152,6 +233,8 @@ class TableInterpreter:
         self.plan.errors.append(Issue(message, line, self.where))
 
     def run(self, table: L.TableLayout) -> None:
+        self.unit_hint = self.unit_hint or table.unit_hint
+        self.undated_target_warned = False
         for line, message in table.warnings:
             self.warn(line, message)
         keys = _appendix_sections(self.plan, self.appendix, table)
@@ -198,6 +281,8 @@ class TableInterpreter:
             direction = "decrease" if _DECREASE_WORD.search(unicodedata.normalize("NFC", name)) else "increase"
         note_parts = [values.get("note", "")]
         cells = dict(row.years)
+        if 0 in cells:
+            self.undated_target(table, row, cells, note_parts)
         for year, text in row.horizon_years.items():
             if self.plan.start_year and self.plan.end_year and self.plan.start_year <= year <= self.plan.end_year:
                 cells[year] = text
@@ -219,6 +304,9 @@ class TableInterpreter:
             for target in parsed:
                 self.error(row.line, _("Mục tiêu năm {year} “{text}” không phải là số, trong khi đơn vị tính là "
                                        "“{unit}”.").format(year=target.year, text=target.text, unit=unit))
+        if not values.get("lead") and any(c.role == "lead" for c in table.columns):
+            self.warn(row.line, _("Chỉ tiêu {code} không có cơ quan chủ trì (ô trống, không phải ô gộp): hãy bổ sung."
+                                  ).format(code=row.code))
         any_percent = "%" in unit or any("%" in t.text for t in parsed) or "%" in self.unit_hint
         if not unit and any_percent:
             unit = "%"
@@ -232,6 +320,31 @@ class TableInterpreter:
             direction=direction,
             aggregation=aggregation, baseline=baseline, targets=parsed,
             lead=_split_agencies(values.get("lead", "")), coordinating=_split_agencies(values.get("coord", ""))))
+
+    def undated_target(self, table: L.TableLayout, row: L.LogicalRow, cells: dict[int, str],
+                       note_parts: list[str]) -> None:
+        """A single target column with no year: the year of the group row above ("Đến năm 2030"), else the plan's
+        last year; a year past the plan's end goes to the note, as a long-term target does."""
+        text = cells.pop(0)
+        year = row.group_year or self.plan.end_year
+        label = next((c.label for c in table.columns if c.role == "target" and c.year == 0), "")
+        if year is None:
+            if text:
+                note_parts.append(_("Mục tiêu: {text}").format(text=text))
+            return
+        if row.group_year and not self.undated_target_warned:
+            self.warn(row.line, _("Năm của mục tiêu lấy từ dòng nhóm “đến năm {year}” phía trên.").format(year=year))
+            self.undated_target_warned = True
+        elif not row.group_year and not self.undated_target_warned:
+            self.warn(row.line, _("Cột “{label}” không ghi năm: hiểu là mục tiêu năm {year} (năm cuối kế hoạch)."
+                                  ).format(label=label, year=year))
+            self.undated_target_warned = True
+        if self.plan.start_year and self.plan.end_year and not self.plan.start_year <= year <= self.plan.end_year:
+            if text:
+                note_parts.append(_("Mục tiêu đến năm {year}: {text}").format(year=year, text=text))
+                self.horizon_notes.setdefault(year, row.line)
+            return
+        cells[year] = text
 
     def parse_targets(self, row: L.LogicalRow, cells: dict[int, str], direction: str) -> list[ParsedTarget]:
         parsed: list[ParsedTarget] = []
@@ -280,11 +393,32 @@ class TableInterpreter:
             return
         default_year = self.plan.start_year if self.plan.start_year == self.plan.end_year else None
         deadline = parse_deadline(values.get("deadline", ""), default_year=default_year)
+        if values.get("deadline") and deadline.kind == "none":
+            self.warn(row.line, _("Thời hạn “{text}” không đọc được: giữ nguyên văn, nhiệm vụ chưa có hạn hoàn thành."
+                                  ).format(text=clean_cell(values["deadline"])[:80]))
+        elif deadline.kind in ("month", "quarter", "date") and default_year and not re.search(
+                r"(19|20|21)\d{2}|^\d{5}$", values.get("deadline", "").strip()):
+            self.warn(row.line, _("Thời hạn “{text}” không ghi năm: hiểu là năm {year} của kế hoạch.").format(
+                text=clean_cell(values["deadline"])[:80], year=default_year))
+        start_date, deadline_text, kind = deadline.start, clean_cell(values.get("deadline", "")), str(deadline.kind)
+        if values.get("start"):
+            # Start and due in two columns (a work plan): the start column's first day, the due column's last.
+            begun = parse_deadline(values["start"], default_year=default_year)
+            start_date = begun.start or begun.due or start_date
+            deadline_text = f"{clean_cell(values['start'])} - {deadline_text}".strip(" -")
+            if begun.kind == "none":
+                self.warn(row.line, _("Ngày bắt đầu “{text}” không đọc được: giữ nguyên văn.").format(
+                    text=clean_cell(values["start"])[:80]))
+            if start_date and deadline.due and start_date > deadline.due:
+                start_date = None
+        if not values.get("lead") and any(c.role == "lead" for c in table.columns):
+            self.warn(row.line, _("Nhiệm vụ {code} không có cơ quan chủ trì (ô trống, không phải ô gộp): hãy bổ sung."
+                                  ).format(code=row.code))
         task = ParsedTask(
             **self.base(row, section_key, order), content=content,
             lead=_split_agencies(values.get("lead", "")), coordinating=_split_agencies(values.get("coord", "")),
-            partner=clean_cell(values.get("partner", "")) or None, deadline_kind=str(deadline.kind),
-            deadline_text=clean_cell(values.get("deadline", "")), start_date=deadline.start, due_date=deadline.due,
+            partner=clean_cell(values.get("partner", "")) or None, deadline_kind=kind,
+            deadline_text=deadline_text[:255], start_date=start_date, due_date=deadline.due,
             expected_result=values.get("expected", "") or values.get("result", ""))
         self.plan.tasks.append(task)
         self.mixed_row(task)
@@ -292,7 +426,7 @@ class TableInterpreter:
     def mixed_row(self, task: ParsedTask) -> None:
         """A task stating a measurable target ("… đạt trên 95% dân số") is also an indicator."""
         match = _PERCENT_TARGET.search(task.content)
-        if not match:
+        if not match or not _is_the_measure(task, match):
             return
         year = task.due_date.year if task.due_date else self.plan.end_year
         if year is None or (self.plan.start_year and year < self.plan.start_year):
@@ -478,27 +612,28 @@ def parse_blocks(blocks: list[Block], *, source: str, overrides: PlanOverrides, 
             setattr(plan, attribute, value)
     if not plan.province_name:
         plan.errors.append(Issue(_("Không xác định được tỉnh của kế hoạch: dùng --province.")))
-    if not plan.start_year or not plan.end_year:
-        plan.errors.append(Issue(_("Không xác định được thời kỳ kế hoạch (ví dụ “giai đoạn 2026 - 2030”): dùng "
-                                   "--start-year và --end-year.")))
-    elif plan.start_year > plan.end_year:
+    if plan.start_year and plan.end_year and plan.start_year > plan.end_year:
         plan.errors.append(Issue(_("Thời kỳ kế hoạch không hợp lệ: từ năm {start} đến năm {end}.").format(
             start=plan.start_year, end=plan.end_year)))
-    if not plan.title:
-        plan.errors.append(Issue(_("Không tìm thấy tên kế hoạch (dòng sau “KẾ HOẠCH”): dùng --title.")))
 
     appendix: ParsedAppendix | None = None
     expecting_title = False
     unit_hint = ""
     tables = 0
-    for block in blocks:
+    last_paragraph = ""
+    body_tables = 0
+    for index, block in enumerate(blocks):
         if isinstance(block, str):
             match = _APPENDIX.match(block.strip())
-            if match:
-                number = match.group("number") or ("I" if not plan.appendices else str(len(plan.appendices) + 1))
-                appendix = ParsedAppendix(number=number.upper(), title="", kind="", order=len(plan.appendices))
+            # "DANH MỤC …" under "Phụ lục II" is that appendix's title; on its own it opens an appendix.
+            listing = (not match and (appendix is None or bool(appendix.kind))
+                       and _is_listing_heading(block, blocks[index + 1:index + 4]))
+            if match or listing:
+                number = (match.group("number") if match else None) or _next_appendix_number(plan)
+                appendix = ParsedAppendix(number=_appendix_number(number), title=(match.group("title") or "").strip()
+                                          if match else block.strip(), kind="", order=len(plan.appendices))
                 plan.appendices.append(appendix)
-                expecting_title, unit_hint = True, ""
+                expecting_title, unit_hint = not listing, ""
             elif appendix and expecting_title:
                 if block.startswith("(") or fold(block).startswith("kem theo"):
                     expecting_title = False
@@ -508,13 +643,36 @@ def parse_blocks(blocks: list[Block], *, source: str, overrides: PlanOverrides, 
                     appendix.title = f"{appendix.title} {block}".strip()
             elif appendix and (unit := _UNIT_LINE.match(block)):
                 unit_hint = unit.group("unit").strip().lower()
+            elif appendix is None and len(block) < 200:
+                last_paragraph = block.strip()
+                if unit := _UNIT_LINE.match(block):
+                    unit_hint = unit.group("unit").strip().lower()
             continue
         expecting_title = False
-        if appendix is None:
-            if not single_table:
-                line = block.row_numbers[0] if block.row_numbers else None
-                plan.warnings.append(Issue(_("Bảng trong thân văn bản (không thuộc phụ lục nào): không nhập."), line))
+        if appendix is None and not single_table:
+            # A table in the body: imported when it is clearly a table of indicators or tasks, else left out.
+            try:
+                table = L.layout_table(block)
+            except L.LayoutError:
+                table = None
+            line = block.row_numbers[0] if block.row_numbers else None
+            if table is None or table.kind not in (L.INDICATORS, L.TASKS) or len(table.rows) < 2:
+                if table is not None or index > 5:
+                    plan.warnings.append(Issue(_("Bảng trong thân văn bản (không thuộc phụ lục nào): không nhập."),
+                                               line))
                 continue
+            body_tables += 1
+            body = ParsedAppendix(number=f"B{body_tables}", title=last_paragraph[:200] or _("Bảng trong văn bản"),
+                                  kind=table.kind, order=len(plan.appendices))
+            plan.appendices.append(body)
+            where = _("Bảng {n} trong thân văn bản").format(n=body_tables)
+            plan.warnings.append(Issue(_("Bảng trong thân văn bản (sau đoạn “{after}”) là bảng {kind}: được nhập như "
+                                         "phụ lục {number}; hãy kiểm tra.").format(
+                after=last_paragraph[:80], kind=_KIND_NAMES.get(table.kind, table.kind), number=body.number), line))
+            tables += 1
+            TableInterpreter(plan, where=where, appendix=body.number, unit_hint=unit_hint).run(table)
+            continue
+        if appendix is None:
             appendix = ParsedAppendix(number=overrides.appendix_number or "I", title=block.title or "", kind="",
                                       order=0)
             plan.appendices.append(appendix)
@@ -522,6 +680,11 @@ def parse_blocks(blocks: list[Block], *, source: str, overrides: PlanOverrides, 
         try:
             table = L.layout_table(block)
         except L.LayoutError as exc:
+            if appendix.kind:
+                # A second table in an appendix that already has one (a signature block, a legend): not data.
+                plan.warnings.append(Issue(_("Bảng thêm trong phụ lục không nhận ra được: bỏ qua ({reason})").format(
+                    reason=exc.message[:120]), exc.line, where))
+                continue
             plan.errors.append(Issue(exc.message, exc.line, where))
             continue
         tables += 1
@@ -532,10 +695,64 @@ def parse_blocks(blocks: list[Block], *, source: str, overrides: PlanOverrides, 
         parse_body_targets(blocks, plan)
     if tables == 0 and not plan.indicators:
         plan.errors.append(Issue(_("Không tìm thấy bảng phụ lục hay mục tiêu nào trong văn bản.")))
+    _infer_period(plan)
+    if not plan.title:
+        if plan.indicators or plan.tasks or plan.projects:
+            plan.title = next((a.title for a in plan.appendices if a.title), "") or source.rsplit(".", 1)[0]
+            plan.warnings.append(Issue(_("Không tìm thấy tên văn bản (dòng sau “KẾ HOẠCH”, “NGHỊ QUYẾT”…): tạm lấy "
+                                         "“{title}”; sửa bằng --title nếu cần.").format(title=plan.title[:120])))
+        else:
+            plan.errors.append(Issue(_("Không tìm thấy tên kế hoạch (dòng sau “KẾ HOẠCH”): dùng --title.")))
     _make_codes_unique(plan)
     _check_duplicate_projects(plan)
     _check_years_in_period(plan)
     return plan
+
+
+_KIND_NAMES = {L.INDICATORS: _("chỉ tiêu"), L.TASKS: _("nhiệm vụ")}
+
+
+def _appendix_number(text: str) -> str:
+    """"01" → "1", "ii" → "II": the number as the plan's other appendices write it."""
+    text = text.strip().upper()
+    return str(int(text)) if text.isdigit() else text
+
+
+def _next_appendix_number(plan: ParsedPlan) -> str:
+    romans = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+    used = {a.number for a in plan.appendices}
+    return next(r for r in [*romans, *map(str, range(13, 100))] if r not in used)
+
+
+def _is_listing_heading(text: str, following: list[Block]) -> bool:
+    """"DANH MỤC NHIỆM VỤ …", "BIỂU 01 …" in capitals, with a table right after it: an appendix by another name."""
+    stripped = text.strip()
+    folded = fold(stripped)
+    if not folded.startswith(("danh muc ", "bieu ", "bieu so ", "bang ")) or stripped.upper() != stripped:
+        return False
+    return any(isinstance(block, RawTable) for block in following)
+
+
+def _infer_period(plan: ParsedPlan) -> None:
+    """No period printed ("giai đoạn 2026 - 2030"): the years of the targets, deadlines and projects, with a warning."""
+    if plan.start_year and plan.end_year:
+        return
+    years = {t.year for i in plan.indicators for t in i.targets}
+    years |= {d.year for t in plan.tasks for d in (t.start_date, t.due_date) if d}
+    years |= {y for p in plan.projects for y in (p.start_year, p.end_year) if y}
+    if plan.end_year:
+        years = {y for y in years if y <= plan.end_year} | {plan.end_year}
+    if plan.issued and plan.end_year and not plan.start_year:
+        years.add(plan.issued.year)
+    if not years:
+        plan.errors.append(Issue(_("Không xác định được thời kỳ kế hoạch (ví dụ “giai đoạn 2026 - 2030”): dùng "
+                                   "--start-year và --end-year.")))
+        return
+    plan.start_year = plan.start_year or min(years)
+    plan.end_year = plan.end_year or max(years)
+    plan.warnings.append(Issue(_("Văn bản không ghi rõ thời kỳ kế hoạch: lấy {start}–{end} theo các năm của mục tiêu, "
+                                 "thời hạn trong văn bản; sửa bằng --start-year, --end-year nếu cần.").format(
+        start=plan.start_year, end=plan.end_year)))
 
 
 def _check_years_in_period(plan: ParsedPlan) -> None:

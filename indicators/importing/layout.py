@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from agencies.errors import UserError
 from agencies.text import fold
-from indicators.importing.deps import clean_cell
+from indicators.grammar import clean_cell
 from indicators.importing.tables import RawTable
 
 INDICATORS, TASKS, PROJECTS, RESULTS, COOPERATION = "indicators", "tasks", "projects", "results", "cooperation"
@@ -26,6 +26,11 @@ _DOTTED = re.compile(r"^[IVXL]+\.\d+$")
 _HEADING_IN_CELL = re.compile(r"^(?P<code>[IVXL]+|[A-DĐ])[.)]\s+(?P<title>\S.*)$")
 _NUMBERED_NAME = re.compile(r"^(?P<number>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
 _ITEM_NUMBER = re.compile(r"^\d{1,4}[.)]?$")
+_BARE_YEAR = re.compile(r"^(?:năm\s+)?(19|20|21)\d{2}$", re.IGNORECASE)
+_GROUP_YEAR = re.compile(r"^(?:giai đoạn\s+|mục tiêu\s+|chỉ tiêu\s+)?(?:đến|tới)\s+năm\s+(\d{4})\s*:?$|^năm\s+(\d{4})\s*:?$",
+                         re.IGNORECASE)
+_UNIT_ROW = re.compile(r"^\(?\s*(?:đơn vị tính|đvt|đơn vị)\s*:\s*(?P<unit>[^)]+)\)?$", re.IGNORECASE)
+_NOTE_ROW = re.compile(r"^(?:\*|ghi chú|lưu ý|nguồn|chú thích|ghi chu)", re.IGNORECASE)
 
 
 class LayoutError(UserError, ValueError):
@@ -72,6 +77,7 @@ class LogicalRow:
     merged_roles: set[str] = field(default_factory=set)
     merged_years: set[int] = field(default_factory=set)
     is_total: bool = False
+    group_year: int | None = None  # "Đến năm 2030" on a group row above this one: the year of a single target column
     notes: list[str] = field(default_factory=list)  # layout warnings for this row
 
 
@@ -83,6 +89,7 @@ class TableLayout:
     sections: list[SectionRef]
     first_line: int
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    unit_hint: str = ""  # "Đơn vị tính: triệu đồng" on a line above the header
 
     def years(self) -> list[int]:
         return sorted({c.year for c in self.columns if c.role == "target" and not c.horizon and c.year})
@@ -98,7 +105,9 @@ def column_role(label: str) -> tuple[str, int | None, bool]:
     year = int(year_match.group(1)) if year_match else None
     if not f:
         return "", None, False
-    if re.fullmatch(r"(s\s?t\s?t|t\s?t|so tt|so thu tu)\.?", f):
+    if re.fullmatch(r"(?:nam\s+)?(19|20|21)\d{2}", f):
+        return "target", int(f[-4:]), False  # a bare year: a yearly target (or, under "Lộ trình", a milestone)
+    if re.fullmatch(r"(s\s?t\s?t|t\s?t|so tt|so thu tu|ma|ma so|ma cv|wbs)\.?", f):
         return "number", None, False
     if "hieu qua" in f or "tinh trang" in f:
         return "status", None, False
@@ -106,13 +115,16 @@ def column_role(label: str) -> tuple[str, int | None, bool]:
         return "baseline", year, False
     if "ket qua" in f and "du kien" not in f:
         return "result", None, False
-    if year and ("muc tieu" in f or f.startswith("nam ") or "chi tieu nam" in f):
-        return "target", year, "den nam" in f
+    if year and ("muc tieu" in f or f.startswith("nam ") or "chi tieu nam" in f
+                 or re.fullmatch(r"(chi tieu|ket qua|lo trinh|ke hoach)( phan dau)? (den |toi )?nam \d{4}", f)):
+        return "target", year, "den nam" in f or "toi nam" in f
     if "cach tong hop" in f:
         return "aggregation", None, False
     if f == "chieu" or f.startswith("chieu "):
         return "direction", None, False
-    if f in {"dvt", "don vi tinh", "dv tinh"} or f.startswith("don vi tinh"):
+    if "bat dau" in f:
+        return "start", None, False
+    if f in {"dvt", "don vi tinh", "dv tinh", "don vi", "dv"} or f.startswith("don vi tinh"):
         return "unit", None, False
     if f == "doi tac" or f.startswith(("doi tac ", "doi tac:")):
         return "partner", None, False
@@ -120,13 +132,15 @@ def column_role(label: str) -> tuple[str, int | None, bool]:
         return "coord", None, False
     if "chu dau tu" in f:
         return "investor", None, False
-    if "chu tri" in f or "theo doi" in f or "don vi thuc hien" in f or "co quan thuc hien" in f:
+    if ("chu tri" in f or "theo doi" in f or "don vi thuc hien" in f or "co quan thuc hien" in f
+            or "trach nhiem" in f or "nguoi thuc hien" in f or "co quan chu quan" in f):
         return "lead", None, False
     if "tong muc dau tu" in f or "kinh phi" in f or "von dau tu" in f:
         return "investment", None, False
     if "nguon von" in f:
         return "funding", None, False
-    if "thoi gian" in f or "tien do" in f or "thoi han" in f:
+    if ("thoi gian" in f or "tien do" in f or "thoi han" in f or "hoan thanh" in f or "ket thuc" in f
+            or f in {"han", "han chot", "deadline"}):
         return "deadline", None, False
     if "ghi chu" in f:
         return "note", None, False
@@ -136,7 +150,7 @@ def column_role(label: str) -> tuple[str, int | None, bool]:
         return "project", None, False
     if "truc cot" in f or "nhom chi tieu" in f:
         return "group", None, False
-    if "mo ta" in f or "nhiem vu" in f or "noi dung" in f:
+    if "mo ta" in f or "nhiem vu" in f or "noi dung" in f or "cong viec" in f or "hang muc" in f:
         return "content", None, False
     if "chi tieu" in f:
         return "name", None, False
@@ -176,6 +190,13 @@ def _columns_for(header: list[str], sub: list[str] | None) -> list[Column]:
             role, year, horizon = column_role(own)
         full = f"{own} / {sub_label}" if sub_label and own else (own or sub_label)
         columns.append(Column(index, full, role, year, horizon))
+    roles = {c.role for c in columns}
+    if "name" in roles and "target" not in roles:
+        # One column of targets with no year ("Mục tiêu", "Kết quả", "Chỉ tiêu phấn đấu"): the plan's last year
+        # (year 0 until the interpreter knows the period; a group row "Đến năm 2030" may set it row by row).
+        single = next((c for c in columns if c.role in {"objective", "result"}), None)
+        if single is not None:
+            single.role, single.year = "target", 0
     assignments = [c for c in columns if c.role == "assignment"]
     if assignments:
         # "Phân công thực hiện: VNPT | UBND tỉnh": the partner, then the province's agencies.
@@ -225,14 +246,16 @@ def find_header(table: RawTable) -> tuple[int, int, list[Column], str]:
     row only, so the second row holds just the sub-labels.
     """
     across, down = merged_copies(table)
-    for start in range(min(4, len(table.rows))):
+    for start in range(min(12, len(table.rows))):
         header = _header_cells(table, start, across.get(start, set()))
+        if len({c for c in header if c}) < 2:
+            continue  # a title, a unit line or a blank row above the header (merged across the sheet or not)
         sub = None
         if start + 1 < len(table.rows):
             candidate = _header_cells(table, start + 1, across.get(start + 1, set()) | down.get(start + 1, set()))
             if (candidate and not candidate[0]
                     and any(c and (i >= len(header) or not header[i]) for i, c in enumerate(candidate))
-                    and not any(_ITEM_NUMBER.match(c) for c in candidate if c)):
+                    and not any(_ITEM_NUMBER.match(c) and not _BARE_YEAR.match(c) for c in candidate if c)):
                 sub = candidate
         width = max(len(header), len(sub or []))
         header += [""] * (width - len(header))
@@ -264,6 +287,9 @@ def _section_heading(cells: list[str], columns: list[Column], number_col: int | 
     if number_col is not None and number_col < len(cells) and cells[number_col]:
         code = cells[number_col].rstrip(".")
         others = [c for i, c in filled if i != number_col]
+        if len(others) == 2 and (_ROMAN.match(code) or _LETTER.match(code) or _DOTTED.match(code)) and (
+                len(others[1]) <= 12 and len(others[0]) > len(others[1])):
+            others = others[:1]  # a stray cell in a section row ("I | HẠ TẦNG SỐ | | x"): still a section
         if len(others) <= 1:
             title = others[0] if others else ""
             if _DOTTED.match(code):
@@ -272,6 +298,10 @@ def _section_heading(cells: list[str], columns: list[Column], number_col: int | 
                 return "roman", code, title
             if _LETTER.match(code):
                 return "letter", code, title
+        if (len(others) == 1 and code.isdigit() and len(others[0]) >= 4 and others[0].upper() == others[0]
+                and any(ch.isalpha() for ch in others[0])):
+            # "1 | HẠ TẦNG SỐ" with nothing else on the row: a section numbered in Arabic numerals.
+            return "numbered", code, others[0]
         match = _HEADING_IN_CELL.match(cells[number_col])
         if match and len(filled) == 1:
             code = match.group("code")
@@ -374,7 +404,8 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
         by_role.setdefault(column.role, []).append(column)
     number_col = by_role["number"][0].index if "number" in by_role else None
     cleaned_rows = [_strip(row) for row in table.rows]
-    header_keys = {"|".join(fold(c) for c in cleaned_rows[start + k]) for k in range(header_rows)}
+    # A header repeated at a page break, compared by its distinct labels (a merged label is repeated in its cells).
+    header_keys = {_row_key(cleaned_rows[start + k]) for k in range(header_rows)}
     name_role = {INDICATORS: "name", TASKS: "content", PROJECTS: "project", RESULTS: "objective",
                  COOPERATION: "content"}[kind]
     if kind == RESULTS and "objective" not in by_role:
@@ -386,6 +417,11 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
     rows: list[LogicalRow] = []
     raw_rows: list[tuple] = []  # (line, cells, after_break, columns copied from the left / from above, raw width)
     across, down = merged_copies(table)
+    unit_hint = ""
+    for index in range(start):
+        line_text = " ".join(dict.fromkeys(c for c in cleaned_rows[index] if c))
+        if unit := _UNIT_ROW.match(line_text):
+            unit_hint = unit.group("unit").strip().lower()
     after_break = False
     for index in range(start + header_rows, len(table.rows)):
         cells = cleaned_rows[index]
@@ -395,9 +431,14 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
         if not cells:
             after_break = True
             continue
-        if "|".join(fold(c) for c in cells) in header_keys:
+        if _row_key(cells) in header_keys:
             after_break = True  # a header repeated at a page break
             continue
+        distinct = list(dict.fromkeys(c for c in cells if c))
+        if len(distinct) == 1 and (_NOTE_ROW.match(distinct[0]) or _UNIT_ROW.match(distinct[0])):
+            continue  # a note or a unit line below or inside the table, not a row
+        if distinct and all(re.fullmatch(r"\(?\d{1,2}\)?", c) for c in distinct) and len(distinct) >= 3:
+            continue  # the column numbering row under a header: (1) (2) (3) …
         raw_rows.append((line, cells, after_break, across.get(index, set()), down.get(index, set()),
                          len(table.rows[index])))
         after_break = False
@@ -420,9 +461,17 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
 
     previous: LogicalRow | None = None
     previous_cells: list[str] = []
+    group_year: int | None = None
     for line, cells, broke, across_cols, down_cols, raw_width in raw_rows:
         # A row merged across the table (Excel, Word) repeats its text in every cell: it is one cell.
         unmerged = ["" if i in across_cols else c for i, c in enumerate(cells)]
+        filled_texts = [c for c in unmerged if c]
+        year_row = next((_GROUP_YEAR.match(c) for c in filled_texts if _GROUP_YEAR.match(c)), None)
+        if year_row and len(filled_texts) <= 2:
+            # "Đến năm 2030", "Đến năm 2045": the year of the rows below it (single target column).
+            group_year = int(year_row.group(1) or year_row.group(2))
+            previous = None
+            continue
         heading = _section_heading(unmerged, columns, number_col)
         if heading and kind == COOPERATION and heading[0] == "plain":
             heading = None
@@ -486,7 +535,7 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
                 open_section("field", "", padded[column.index])
         row = LogicalRow(line=line, values={}, years={}, horizon_years={}, section=stack[-1] if stack else None,
                          number=number.rstrip(".)"), merged_roles=merged_roles, merged_years=merged_years,
-                         notes=row_notes)
+                         notes=row_notes, group_year=group_year)
         _fill(row, padded, columns)
         row.is_total = is_total
         rows.append(row)
@@ -496,14 +545,19 @@ def layout_table(table: RawTable, *, default_kind: str | None = None) -> TableLa
     for row in rows:
         warnings.extend((row.line, note) for note in row.notes)
     return TableLayout(kind=kind, columns=columns, rows=rows, sections=sections,
-                       first_line=table.row_numbers[start] if table.row_numbers else 0, warnings=warnings)
+                       first_line=table.row_numbers[start] if table.row_numbers else 0, warnings=warnings,
+                       unit_hint=unit_hint)
+
+
+def _row_key(cells: list[str]) -> str:
+    return "|".join(dict.fromkeys(fold(c) for c in cells if c))
 
 
 def _fill(row: LogicalRow, cells: list[str], columns: list[Column]) -> None:
     row.values, row.years, row.horizon_years = {}, {}, {}
     for column in columns:
         text = cells[column.index] if column.index < len(cells) else ""
-        if column.role == "target" and column.year:
+        if column.role == "target" and column.year is not None:
             (row.horizon_years if column.horizon else row.years)[column.year] = text
         elif column.role:
             if column.role in row.values and text:

@@ -103,6 +103,8 @@ class ParsedAppendix:
 @dataclass
 class ParsedPlan:
     source: str = ""
+    kind: str = ""  # what the document calls itself: "Kế hoạch", "Nghị quyết", "Chương trình hành động" …
+    issuer: str = ""  # the issuing body as printed at the top ("UBND TỈNH ĐỒNG THÁP", "BỘ KHOA HỌC VÀ CÔNG NGHỆ")
     title: str = ""
     number: str = ""
     province_name: str = ""

@@ -320,7 +320,7 @@ def test_exported_docx_imports_back_to_the_same_plan(seed, province, tmp_path):
     from django.conf import settings
 
     from agencies.services import agency_directory_load_file
-    from indicators.services import plan_import
+    from indicators.importing.service import plan_import
 
     base = Path(settings.BASE_DIR)
     agency_directory_load_file(province=province, path=base / "fixtures" / "dong_thap_agencies.json")

@@ -7,7 +7,7 @@ import time_machine
 from django.conf import settings
 
 from agencies.services import agency_directory_load_file
-from indicators.services import plan_import
+from indicators.importing.service import plan_import
 from reports.models import AgencyReport, ReportingPeriod
 from tests.factories import ProvinceFactory
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from agencies.management.commands._base import VietnameseCommand
 from agencies.models import Membership, Province
 from agencies.services import agency_directory_load_file, demo_user_ensure
-from indicators.services import plan_import
+from indicators.importing.service import plan_import
 from plans.models import Plan
 from plans.services import plan_status_set
 from reports.services import periods_open, plan_deadlines_set

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from agencies.management.commands._base import VietnameseCommand
 from agencies.models import Province
 from agencies.text import fold
-from indicators.services import PlanOverrides, plan_import
+from indicators.importing.service import PlanOverrides, plan_import
 
 
 class Command(VietnameseCommand):
@@ -26,12 +26,14 @@ class Command(VietnameseCommand):
         parser.add_argument("--appendix", help=_("Số phụ lục khi nhập một bảng riêng lẻ (mặc định: I)."))
         parser.add_argument("--create-agencies", action="store_true",
                             help=_("Tạo các cơ quan chưa có trong danh bạ thay vì dừng lại."))
+        parser.add_argument("--archive-missing", action="store_true",
+                            help=_("Lưu trữ (không xóa) các chỉ tiêu, nhiệm vụ đã có báo cáo mà văn bản mới không còn."))
         parser.add_argument("--dry-run", action="store_true",
                             help=_("Chạy thử: in ra những gì sẽ tạo và thay đổi, không ghi gì."))
         parser.add_argument("--quiet-rows", action="store_true", help=_("Không in kết quả từng dòng."))
 
     def handle(self, *args, path: str, plan_code=None, province=None, title=None, number=None, start_year=None,
-               end_year=None, appendix=None, create_agencies=False, dry_run=False, quiet_rows=False, **options):
+               end_year=None, appendix=None, create_agencies=False, archive_missing=False, dry_run=False, quiet_rows=False, **options):
         province_obj = None
         if province:
             province_obj = next((p for p in Province.objects.all()
@@ -44,7 +46,7 @@ class Command(VietnameseCommand):
             source=Path(path), province=province_obj, plan_code=plan_code,
             overrides=PlanOverrides(title=title, number=number, start_year=start_year, end_year=end_year,
                                     appendix_number=appendix),
-            create_agencies=create_agencies, dry_run=dry_run)
+            create_agencies=create_agencies, dry_run=dry_run, archive_missing=archive_missing)
         text = report.render(verbose=dry_run and not quiet_rows or options.get("verbosity", 1) > 1)
         if not report.ok:
             raise CommandError(text)

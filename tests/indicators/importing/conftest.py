@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from agencies.services import agency_directory_load_file
-from indicators.services import plan_import
+from indicators.importing.service import plan_import
 
 SEEDS = Path(settings.BASE_DIR) / "fixtures" / "seeds"
 SEED_000 = SEEDS / "000_ha_tang_so_2026_2030.txt"

@@ -34,8 +34,12 @@ def test_preview_writes_nothing_then_confirm_imports(staff_admin):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Xem trước (chưa ghi gì)" in body
-    assert "chỉ tiêu: tạo mới 10" in body
-    assert "[Phụ lục I, dòng 350] chỉ tiêu I.1 (tạo mới)" in body
+    assert '<th scope="row">Chỉ tiêu</th><td>10</td>' in body  # counts on top: created first
+    assert "<caption>Phụ lục I</caption>" in body and "<caption>Phụ lục II</caption>" in body
+    assert ("<td>350</td><td>Chỉ tiêu</td><td>I.1</td>\n              <td>Tỷ lệ phủ sóng di động 5G cho người dân</td>"
+            in body)
+    assert "2026: ≥ 90<br>2027: ≥ 95" in body
+    assert "--dry-run" not in body and "year_range" not in body
     assert not Plan.objects.exists()
     token = response.context["token"]
     confirmed = staff_admin.post(URL, {"token": token})
@@ -91,3 +95,43 @@ def test_other_province_staff_imports_into_their_own_province(other_staff, clien
     response = client.post(URL, {"document": upload(), "plan_code": "ca-mau", "create_agencies": "on"})
     client.post(URL, {"token": response.context["token"]})
     assert Plan.objects.get(code="ca-mau").province.name == "Cà Mau"
+
+
+def test_plan_page_offers_the_update_and_the_upload_updates_that_plan(staff_admin):
+    first = staff_admin.post(URL, {"document": upload(), "plan_code": "ha-tang-so"})
+    staff_admin.post(URL, {"token": first.context["token"]})
+    plan = Plan.objects.get(code="ha-tang-so")
+    page = staff_admin.get(f"/admin/plans/plan/{plan.pk}/change/").content.decode()
+    assert f"{URL}?plan=ha-tang-so" in page and "Nhập/cập nhật từ văn bản" in page
+    form = staff_admin.get(URL, {"plan": "ha-tang-so"})
+    assert form.context["form"]["plan_code"].value() == "ha-tang-so"
+    again = staff_admin.post(URL, {"document": upload(), "plan_code": "ha-tang-so"})
+    assert again.context["report"].counts["indicators"].unchanged == 10
+    assert again.context["report"].counts["plan"].created == 0
+
+
+def test_upload_like_an_existing_plan_offers_to_update_it(staff_admin):
+    first = staff_admin.post(URL, {"document": upload(), "plan_code": "ha-tang-so"})
+    staff_admin.post(URL, {"token": first.context["token"]})
+    response = staff_admin.post(URL, {"document": upload()})  # no code: would create a second plan
+    body = response.content.decode()
+    assert response.context["report"].similar_plan[0] == "ha-tang-so"
+    assert "Cập nhật kế hoạch đã có thay vì tạo mới" in body and "--plan" not in body
+    switched = staff_admin.post(URL, {"token": response.context["token"], "use_plan": "ha-tang-so"})
+    assert switched.context["report"].plan_code == "ha-tang-so"
+    staff_admin.post(URL, {"token": switched.context["token"]})
+    assert Plan.objects.count() == 1
+
+
+def test_single_table_into_an_appendix_from_the_admin(staff_admin):
+    first = staff_admin.post(URL, {"document": upload(), "plan_code": "ha-tang-so"})
+    staff_admin.post(URL, {"token": first.context["token"]})
+    table = "TT\tNhiệm vụ\tCơ quan chủ trì\tThời gian thực hiện\n1\tSố hóa hồ sơ\tSở Tài chính\tQuý II/2027\n"
+    response = staff_admin.post(URL, {"document": upload(name="bang.txt", content=table.encode()),
+                                      "plan_code": "ha-tang-so", "appendix": "iii"})
+    report = response.context["report"]
+    assert report.ok, report.render()
+    assert report.counts["tasks"].created == 1 and report.counts["tasks"].removed == 0
+    staff_admin.post(URL, {"token": response.context["token"]})
+    assert Plan.objects.get().tasks.filter(appendix__number="III").count() == 1
+    assert Plan.objects.get().tasks.count() == 23

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.importing.layout import LayoutError, layout_table
+from indicators.importing.service import plan_import
 from indicators.importing.tables import RawTable
 from indicators.importing.textdoc import read_text
-from indicators.services import plan_import
 from plans.models import Plan
 from tests.indicators.importing import factories
 
@@ -53,10 +53,21 @@ def test_markdown_document_with_a_pipe_table(directory, tmp_path):
     assert Plan.objects.get().indicators.count() == 3
 
 
-def test_table_in_the_body_is_reported_not_imported(directory, tmp_path):
+def test_indicator_table_in_the_body_is_imported_with_a_warning(directory, tmp_path):
     body_table = "\n".join("\t".join(r) for r in [factories.HEADER, *factories.ROWS])
     source = tmp_path / "ke-hoach.txt"
     source.write_text("\n".join(HEAD) + "\n" + body_table + "\n", encoding="utf-8")
+    report = plan_import(source=source, province=directory, dry_run=True)
+    assert report.ok, report.render()
+    assert report.counts["indicators"].created == 3
+    assert "Bảng trong thân văn bản (sau đoạn" in report.render()
+    assert "được nhập như phụ lục B1" in report.render()
+
+
+def test_a_body_table_that_is_not_a_plan_table_is_left_out(directory, tmp_path):
+    source = tmp_path / "ke-hoach.txt"
+    table = "STT\tTên cơ quan\tSố điện thoại\n1\tSở Tài chính\t0277"
+    source.write_text("\n".join(HEAD) + "\n" + table + "\n", encoding="utf-8")
     report = plan_import(source=source, province=directory, dry_run=True)
     assert not report.ok  # nothing to import at all
     assert "Bảng trong thân văn bản (không thuộc phụ lục nào): không nhập." in report.render()

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from indicators.importing.layout import LayoutError, layout_table
 from indicators.importing.readers import read_blocks
+from indicators.importing.service import PlanOverrides, plan_import_table
 from indicators.importing.tables import RawTable
 from indicators.models import Indicator
-from indicators.services import PlanOverrides, plan_import_table
 from plans.models import Section
 from tests.indicators.importing import factories
 

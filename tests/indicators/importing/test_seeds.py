@@ -228,10 +228,11 @@ class TestSeed003TienGiang:
         assert (speed.unit, speed.value_type, speed.baseline.value) == ("Mbps", "number", Decimal("94.82"))
         assert plan.indicators.get(code="III.1.4").value_type == "number"  # 30 → 70 Mbps
 
-    def test_province_of_the_document_must_exist(self, directory):
-        from indicators.services import plan_import
+    def test_a_merged_province_imports_into_its_successor(self, directory):
+        from indicators.importing.service import plan_import
 
-        report = plan_import(source=SEED_003)
-        assert not report.ok
-        assert "Không có tỉnh “Tiền Giang” trong hệ thống" in report.render()
+        report = plan_import(source=SEED_003, dry_run=True)
+        assert report.ok, report.render()
+        assert "Văn bản là của tỉnh Tiền Giang, nay đã hợp nhất vào Đồng Tháp" in report.render()
+        assert report.plan_code.startswith("dong-thap-")
         assert not Plan.objects.exists()

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from agencies.models import Agency
+from indicators.importing.service import PlanOverrides, plan_import, plan_import_table
 from indicators.models import Baseline, Indicator, Target
-from indicators.services import PlanOverrides, plan_import, plan_import_table
 from plans.models import Appendix, Plan, Section, Task
 from tests.indicators.importing import factories
 from tests.indicators.importing.conftest import SEED_000, SEED_002
