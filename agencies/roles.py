@@ -196,7 +196,7 @@ def landing_url_name(user) -> str:
     if Role.REPORTER in roles or Role.AGENCY_HEAD in roles:
         return "reports:inbox"
     if Role.LEADER in roles:
-        return "dashboards:home"
+        return "dashboards:overview"
     if user.is_superuser:
         return "admin:index"
     return "no_role"

@@ -132,6 +132,13 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly.js comes from the plotly package itself (the version plotly.py writes figures for; no CDN), served
+# as vendor/plotly/plotly.min.js by config.staticfiles.PlotlyJsFinder.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "config.staticfiles.PlotlyJsFinder",
+]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Uploaded attachments live outside static files and are served only through permission checks.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))

@@ -15,10 +15,11 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("chua-phan-quyen/", agency_views.no_role, name="no_role"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("ke-hoach/", include("indicators.plan_urls")),
+    path("ke-hoach/", include("dashboards.plan_urls")),
     path("bao-cao/", include("reports.urls")),
     path("tien-do/", include("progress.urls")),
     path("tong-quan/", include("dashboards.urls")),
+    path("cong-khai/", include("dashboards.public_urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

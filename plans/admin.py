@@ -18,7 +18,7 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = ("province", "code", "number", "title", "issued", "start_year", "end_year", "status",
-                  "monitoring_agency", "source_document", "quarterly_due_day", "annual_due_month", "annual_due_day")
+                  "monitoring_agency", "source_document", "public_progress", "quarterly_due_day", "annual_due_month", "annual_due_day")
 
     def clean(self):
         cleaned = super().clean()
@@ -40,8 +40,8 @@ class PlanForm(forms.ModelForm):
 @admin.register(Plan)
 class PlanAdmin(ProvinceScopedAdmin):
     form = PlanForm
-    list_display = ("title", "number", "start_year", "end_year", "status", "monitoring_agency")
-    list_filter = ("status", "start_year")
+    list_display = ("title", "number", "start_year", "end_year", "status", "monitoring_agency", "public_progress")
+    list_filter = ("status", "start_year", "public_progress")
     search_fields = ("title__unaccent", "code", "number")
     autocomplete_fields = ("monitoring_agency",)
     list_select_related = ("monitoring_agency",)

@@ -49,6 +49,12 @@ class Plan(models.Model):
     monitoring_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True,
                                           related_name="monitored_plans", verbose_name=_("cơ quan theo dõi"))
     source_document = models.CharField(_("văn bản gốc"), max_length=255, blank=True)
+    # db_default: SQLite adds the column in place instead of rebuilding plans_plan (which the target-year
+    # triggers of indicators name).
+    public_progress = models.BooleanField(
+        _("công khai tiến độ"), default=False, db_default=False,
+        help_text=_("Bật: trang /cong-khai/<mã kế hoạch>/ cho mọi người (không cần đăng nhập) xem chỉ tiêu, "
+                    "mục tiêu, số liệu đã duyệt và trạng thái; không có ghi chú, minh chứng hay số liệu từng cơ quan."))
     # Reporting calendar (Nghị định 09/2019/NĐ-CP defaults; a plan may set its own).
     quarterly_due_day = models.PositiveSmallIntegerField(
         _("hạn báo cáo quý (ngày của tháng cuối quý)"), default=20,

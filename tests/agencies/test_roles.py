@@ -22,7 +22,7 @@ LANDING = {
     "staff": "plans:list",
     "reporter_a": "reports:inbox",
     "head_a": "reports:inbox",
-    "leader": "dashboards:home",
+    "leader": "dashboards:overview",
 }
 
 
@@ -59,7 +59,7 @@ ALLOWED = {
     "staff": {"plans:list", "dashboards:home"},
     "reporter_a": {"reports:inbox"},
     "head_a": {"reports:inbox"},
-    "leader": {"dashboards:home"},
+    "leader": {"plans:list", "dashboards:home"},
     "outsider": set(),
 }
 

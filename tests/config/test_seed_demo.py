@@ -133,3 +133,19 @@ def test_seed_001_reports_the_year_before_15_december(seeded):
     assert due["2026-Q4"] == dt.date(2026, 12, 20)
     other = dict(ReportingPeriod.objects.filter(plan__code="chuyen-doi-so-2026").values_list("code", "due_on"))
     assert other["2026-Y"] == dt.date(2026, 12, 1)  # seed 002: “trước ngày 01/12”, the default
+
+
+def test_seed_demo_writes_a_reporting_history_and_computes_progress(seeded):
+    from progress.models import AgencyProgress, PlanProgress
+    from reports.models import ReportEvent
+
+    plan = Plan.objects.get(code="ha-tang-so-2026-2030")
+    reports = AgencyReport.objects.filter(plan__status=Plan.Status.ACTIVE, period__code__in=[
+        "2026-Q1", "2026-Q2", "2026-Q3"]).with_compliance()
+    assert reports.filter(status=AgencyReport.Status.APPROVED).count() >= 20
+    assert reports.filter(is_late=True).exists() and reports.filter(is_on_time=True).exists()
+    assert reports.filter(is_missing=True).exists()
+    assert reports.filter(status=AgencyReport.Status.SUBMITTED).count() >= 1
+    assert ReportEvent.objects.filter(action=ReportEvent.Action.RETURNED).exists()
+    assert PlanProgress.objects.filter(plan=plan, year=2026).exists()
+    assert AgencyProgress.objects.filter(plan=plan, year=2026).exists()

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: the province Đồng Tháp, its agency directory, the seed plans and demo users.
+"""`manage.py seed_demo`: the province Đồng Tháp, its agency directory, the seed plans, demo users and a
+reporting history of 2026 (config.demo_history) with its progress computed.
 
 Idempotent: a second run finds everything in place and writes nothing. Refuses to run with DEBUG off
 (demo passwords are public) unless --force.
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from agencies.management.commands._base import VietnameseCommand
 from agencies.models import Membership, Province
 from agencies.services import agency_directory_load_file, demo_user_ensure
+from config.demo_history import plan_history_seed
 from indicators.importing.service import plan_import
 from plans.models import Plan
 from plans.services import plan_status_set
@@ -103,6 +105,11 @@ class Command(VietnameseCommand):
                 spec["username"] for spec in DEMO_USERS
                 if demo_user_ensure(province=province, password=DEMO_PASSWORD, **spec)
             ]
+            for plan in Plan.objects.filter(province=province, status=Plan.Status.ACTIVE).order_by("code"):
+                sent = plan_history_seed(plan=plan)
+                if sent:
+                    self.stdout.write(_("Lịch sử báo cáo mẫu của “%(title)s”: %(count)d báo cáo, đã tính tiến độ.")
+                                      % {"title": plan.title, "count": sent})
         self.stdout.write(_("Tài khoản demo (mật khẩu: %(password)s):") % {"password": DEMO_PASSWORD})
         for spec in DEMO_USERS:
             role = Role(spec["role"]).label if spec["role"] else _("Quản trị hệ thống (superuser)")
