@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from agencies.admin_a11y import LabelledInlineFormSet
 from agencies.matching import name_key
 from agencies.models import Agency, Membership, Province
 from agencies.roles import sees_everything, user_province
@@ -99,7 +100,9 @@ class ProvinceScopedAdmin(ProvinceScopedChoices, PlainYearsAdmin):
 
 
 class ProvinceScopedInline(ProvinceScopedChoices):
-    """The same limits for inline forms."""
+    """The same limits for inline forms (whose inputs are named for their column and row)."""
+
+    formset = LabelledInlineFormSet
 
 
 @admin.register(Province)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin import ProvinceScopedAdmin, limit_to_province
+from agencies.admin_a11y import LabelledInlineFormSet
 from agencies.roles import is_admin_staff
 from indicators.numbers import format_number, format_value
 from plans.models import Plan
@@ -111,6 +112,7 @@ class OnBehalfInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
+    formset = LabelledInlineFormSet
 
     def has_view_permission(self, request, obj=None):
         return is_admin_staff(request.user, obj and obj.plan.province_id)

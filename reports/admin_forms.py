@@ -13,10 +13,10 @@ import datetime as dt
 import re
 
 from django import forms
-from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.uploads import UploadRefused
+from agencies.admin_a11y import LabelledInlineFormSet
 from indicators.numbers import format_value
 from plans.models import Plan
 from reports import services
@@ -169,10 +169,15 @@ class TaskEntryAdminForm(forms.ModelForm):
                 **{name: self.cleaned_data.get(f"entry_{name}", "") for name in self.FIELDS}}
 
 
-class EntryFormSet(BaseInlineFormSet):
+class EntryFormSet(LabelledInlineFormSet):
     """Validates its changed lines together with `validate_report_data` and keeps them for the save."""
 
     data_key = ""  # "indicator_entries" or "task_entries"
+
+    def row_label(self, form, index):
+        # "Giá trị – I.1": the line's code, which staff read on the dispatch they are typing in.
+        item = getattr(form.instance, "indicator", None) or getattr(form.instance, "task", None)
+        return item.code if item is not None and form.instance.pk else super().row_label(form, index)
 
     def clean(self):
         super().clean()

@@ -64,6 +64,13 @@ INDICATOR_FIELDS_BY_KIND = {
     "value": ("value", "note", "source", "as_of"),
 }
 TASK_FIELDS = ("status", "progress", "done", "next")
+# What each input of an entry is called on the form (its <label>), also in the error summary's links.
+FIELD_LABELS = {
+    "value": _("Giá trị"), "numerator": _("Tử số"), "denominator": _("Mẫu số"),
+    "milestone_state": _("Tình trạng thực hiện"), "as_of": _("Số liệu tính đến ngày"),
+    "source": _("Nguồn số liệu"), "note": _("Ghi chú, giải trình"), "status": _("Tình trạng"),
+    "progress": _("Tiến độ (%)"), "done": _("Kết quả thực hiện trong kỳ"), "next": _("Nhiệm vụ kỳ tới"),
+}
 # Form key → model field, where they differ (the API says "next" for next_steps).
 TASK_MODEL_FIELD = {"next": "next_steps"}
 
@@ -199,9 +206,28 @@ class ReportDataForm:
         return messages
 
     @property
+    def error_links(self) -> list[dict]:
+        """The error summary: one link per field to fix, to the field itself (its id on the page), in
+        the order of the page."""
+        links = []
+        for row in self.indicator_rows + self.task_rows:
+            for name in row.fields:
+                if row.errors.get(name):
+                    links.append({"field_id": f"id-{row.prefix}-{name}", "item": row.code,
+                                  "label": FIELD_LABELS[name], "message": row.errors[name][0]})
+        for name, label in NARRATIVE_LABELS.items():
+            if self.narrative_errors.get(name):
+                links.append({"field_id": f"id-{name}", "item": "", "label": label,
+                              "message": self.narrative_errors[name][0]})
+        if self.source_reference_errors:
+            links.append({"field_id": "id-source_reference", "item": "", "label": _("Văn bản nguồn"),
+                          "message": self.source_reference_errors[0]})
+        return links
+
+    @property
     def error_count(self) -> int:
         return (sum(len(row.errors) for row in self.indicator_rows + self.task_rows)
-                + len(self.narrative_errors) + len(self.non_field_errors))
+                + len(self.narrative_errors) + len(self.non_field_errors) + bool(self.source_reference_errors))
 
     def mark_conflicts(self, current_report: AgencyReport, current_indicator_entries, current_task_entries) -> None:
         """After a version conflict: beside each field, what the other person saved, where it differs."""

@@ -123,12 +123,13 @@ def _bound_form(report: AgencyReport, page: dict, data=None, on_behalf: bool = F
 
 def _render_form(request, report, permissions, *, on_behalf: bool, form: ReportDataForm | None = None,
                  page: dict | None = None, version: int | None = None, just_saved: bool = False,
-                 status: int = 200):
+                 status: int = 200, failure: str = ""):
     page = page or report_page_data(report)
     form = form or _bound_form(report, page, on_behalf=on_behalf)
     return render(request, "reports/report_form.html", {
         "report": report, "period": report.period, "permissions": permissions, "form": form, "page": page,
         "version": version or report.version, "on_behalf": on_behalf, "just_saved": just_saved,
+        "failure": failure,
         "narrative_labels": NARRATIVE_LABELS, "attachment_form": AttachmentForm(),
         "excel_form": ExcelUploadForm(), "history": history_changes(report),
         "milestone_choices": IndicatorEntry.MilestoneState.choices, "task_choices": TaskEntry.Status.choices,
@@ -162,10 +163,11 @@ def _report_post(request, report, permissions, *, on_behalf: bool):
                             form=form, page=page, version=conflict.current_version, status=409)
     except ReportDataInvalid as invalid:
         form.add_errors(invalid.errors)
-        messages.error(request, _("Chưa lưu được: %(count)s ô cần sửa (xem ghi chú màu đỏ bên cạnh từng ô). "
-                                  "Dữ liệu bạn nhập vẫn còn trên trang.") % {"count": form.error_count})
+        # Said once, by the form's error summary (an alert that takes the focus), not by a message too.
+        failure = _("Chưa lưu được: %(count)s ô cần sửa (xem ghi chú màu đỏ bên cạnh từng ô). "
+                    "Dữ liệu bạn nhập vẫn còn trên trang.") % {"count": form.error_count}
         return _render_form(request, report, permissions, on_behalf=on_behalf, form=form, page=page,
-                            version=version, status=400)
+                            version=version, status=400, failure=failure)
     except ReportError as error:
         messages.error(request, error.message)
         return _render_form(request, report, permissions, on_behalf=on_behalf, form=form, page=page,

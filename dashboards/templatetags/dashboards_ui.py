@@ -115,8 +115,10 @@ def data_table(context, table, sortable=False):
     from django.utils.translation import gettext as _
 
     numeric = [is_numeric(column) for column in table.columns]
-    parts = [format_html('<div class="scroll table-wrap"><table class="grid data"{} id="bang-{}"><caption>{}',
-                         mark_safe(" data-sortable") if sortable else "", table.key, table.caption)]
+    # The wrapper scrolls sideways on a phone: a focusable, named region, so the keyboard can scroll it too.
+    parts = [format_html('<div class="scroll table-wrap" tabindex="0" role="region" aria-label="{}">'
+                         '<table class="grid data"{} id="bang-{}"><caption>{}',
+                         table.caption, mark_safe(" data-sortable") if sortable else "", table.key, table.caption)]
     if table.rows:
         parts.append(format_html(' <a class="xlsx no-print" href="{}" download>{}</a>',
                                  export_href(context, table.key), _("Tải Excel")))

@@ -14,7 +14,4 @@
       } catch (e) { /* storage unavailable: nothing was kept */ }
     });
   });
-  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  });
 })();

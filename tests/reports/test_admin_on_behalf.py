@@ -375,3 +375,10 @@ def test_one_step_approval_reaches_the_progress_layer(world, staff_client, agenc
     progress = IndicatorProgress.objects.get(indicator=world.indicators["I.1"], year=report.period.year)
     assert progress.actual == Decimal("95.5")
     assert progress.reporting_agencies == 1
+
+
+def test_each_line_input_is_named_for_its_column_and_code(world, staff_client, agency_a):
+    """A screen reader hears "Giá trị – I.1", not an unnamed text box (the lines have no <label>)."""
+    page = staff_client.get(change_url(world.report(agency_a))).content.decode()
+    assert 'aria-label="Giá trị – I.1"' in page and 'aria-label="Mẫu số – I.2"' in page
+    assert 'aria-label="Tiến độ (%) – II.1"' in page

@@ -227,8 +227,10 @@ def test_invalid_input_is_refused_beside_the_field_and_kept(client, reporter_a, 
     name = f"{entry_pk(report_a, field[0])}-{field[1]}"
     error_block = content.split(f'id="err-{name}"')[1][:400]
     assert message in error_block
-    error_index = content.split('class="notice bad error-index"')[1].split("</nav>")[0]
-    assert f'href="#{entry_pk(report_a, field[0])}"' in error_index
+    summary = content.split('class="notice bad error-summary"')[1].split("</div>")[0]
+    assert 'role="alert"' in summary and "Chưa lưu được: 1 ô cần sửa" in summary
+    assert f'href="#id-{name}"' in summary  # the link leads to the field itself
+    assert f'aria-invalid="true" aria-describedby="err-{name}"' in content
     for text in typed.values():
         assert text in content  # everything typed is still on the page
     report_a.refresh_from_db()
