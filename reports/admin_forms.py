@@ -15,8 +15,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.uploads import UploadRefused
 from agencies.admin_a11y import LabelledInlineFormSet
+from agencies.uploads import UploadRefused
 from indicators.numbers import format_value
 from plans.models import Plan
 from reports import services
