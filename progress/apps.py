@@ -20,7 +20,24 @@ class ProgressConfig(AppConfig):
         from indicators.models import Indicator
         from indicators.signals import indicator_rules_changed
 
-        indicator_rules_changed.connect(_enqueue_recompute, sender=Indicator, dispatch_uid="progress.on_rules_changed")
+        indicator_rules_changed.connect(_rules_changed, sender=Indicator, dispatch_uid="progress.on_rules_changed")
+
+
+def _rules_changed(sender, *, indicator_ids, **kwargs) -> None:
+    """How an indicator's province figure is made changed (its aggregation): its snapshots are stale.
+
+    The signal is sent inside the changing transaction, so the request is recorded there, like an
+    approval's (the indicators layer cannot write the reports layer's outbox itself), and a worker is asked
+    once committed; a broker that is down loses nothing."""
+    from indicators.models import Indicator
+    from reports.models import RecomputeRequest
+
+    plans: dict[int, list[int]] = {}
+    for indicator_id, plan_id in Indicator.objects.filter(pk__in=indicator_ids).values_list("pk", "plan_id"):
+        plans.setdefault(plan_id, []).append(indicator_id)
+    for plan_id, ids in plans.items():
+        RecomputeRequest.objects.create(plan_id=plan_id, indicator_ids=sorted(ids))
+        _enqueue_recompute(sender, plan_id=plan_id)
 
 
 def _enqueue_recompute(sender, *, plan_id=None, **kwargs) -> None:

@@ -137,8 +137,15 @@ def _build_world() -> SimpleNamespace:
     q3_a.refresh_from_db()
     assert q3_a.status == AgencyReport.Status.AWAITING_CONFIRMATION
 
+    # The dashboards read snapshots: the plans are recomputed as the nightly job would, and one is public.
+    from progress.services import plan_recompute
+
+    for each in (plan, other.plan):
+        plan_recompute(plan=each)
+    type(other.plan).objects.filter(pk=other.plan.pk).update(public_progress=True)
+
     return SimpleNamespace(
-        users=users, province=province, plan=plan, other_plan=other.plan,
+        users=users, province=province, plan=plan, other_plan=other.plan, agency_a=agency_a,
         indicator=world.indicators["I.1"], draft_a=q2_a, submitted_a=q1_a, approved_b=q1_b,
         awaiting_a=q3_a, returned_b=returned_b,
     )
@@ -326,8 +333,25 @@ PAGE_STATES = [
     PageState("compliance", "staff", "reports:compliance", "Tình hình nộp báo cáo"),
     PageState("on-behalf-errors", "staff", lambda w: url("reports:report", "draft_a")(w) + "?nhap-thay=1",
               "Sở KH&CN nhập thay, văn bản nguồn quá dài", _failed_on_behalf_save, "Chưa lưu được"),
+    PageState("submit-confirm", "reporter_a", url("reports:submit", "draft_a"), "Xác nhận gửi báo cáo (không JS)"),
+    PageState("compiled-report", "staff",
+              lambda w: reverse("outputs:compiled_report") + f"?plan={w.plan.code}&period=2026-Q1",
+              "Báo cáo tổng hợp: xem trước"),
+    PageState("audit", "staff", "admin_audit", "Nhật ký thay đổi"),
+    PageState("password-change", "staff", "password_change", "Đổi mật khẩu"),
+    PageState("password-reset", None, "password_reset", "Quên mật khẩu"),
     # Leaders
-    PageState("dashboard", "leader", "dashboards:home", "Tổng quan"),
+    PageState("dashboard", "leader", "dashboards:home", "Tổng quan (mọi kế hoạch)"),
+    PageState("dashboard-plan", "leader",
+              lambda w: reverse("dashboards:overview") + f"?plan={w.plan.code}&year=2026",
+              "Tổng quan một kế hoạch (thẻ, biểu đồ, bảng xếp hạng, bản đồ nhiệt, tiến trình)",
+              expect_selector=".js-plotly-plot"),
+    PageState("dashboard-indicator", "leader", url("dashboards:indicator", "indicator"), "Trang một chỉ tiêu",
+              expect_selector=".js-plotly-plot"),
+    PageState("dashboard-agency", "reporter_a", url("dashboards:agency", "agency_a"), "Trang một cơ quan"),
+    PageState("plan-leader", "leader", lambda w: reverse("plans:detail", args=[w.plan.code]) + "?year=2026",
+              "Kế hoạch với tiến độ (lãnh đạo)"),
+    PageState("public", None, url("public:progress", "other_plan"), "Trang công khai tiến độ"),
     # The admin pages staff use
     PageState("admin-index", "staff", "admin:index", "Quản trị"),
     PageState("admin-reports", "staff", "admin:reports_agencyreport_changelist", "Danh sách báo cáo (quản trị)"),
@@ -449,7 +473,7 @@ def test_every_report_field_is_reached_by_tab_and_seen_when_focused(width, world
     reached = [stop["key"] for stop in stops]
     assert stops[0]["key"] == "Bỏ qua, đến nội dung chính" and stops[1]["key"] == "Đến mục đầu tiên cần điền"
     assert not [key for key in expected if key not in reached], "not reachable by Tab"
-    assert {"action=save", "action=submit"} <= set(reached)  # Lưu nháp, Gửi báo cáo
+    assert {"action=save", "submit-button"} <= set(reached)  # Lưu nháp, Gửi báo cáo (its id names it)
     assert not hidden_stops(stops), f"focused but not visible at {width}"
 
 
