@@ -278,6 +278,7 @@ def _indicator_part(plan, snapshot) -> list:
             str(number), clean_text(row.indicator.name), clean_text(row.indicator.unit) or "—",
             _target_words(row), _actual_words(row), percent, str(STATUS_LABELS.get(row.status, row.status))]))
     blocks.append(Table(headers=[_("TT"), _("Chỉ tiêu"), _("ĐVT"), _("Mục tiêu năm %(year)s") % {"year": year},
+                                 # xgettext:no-python-format
                                  _("Thực hiện đến nay"), _("% so với mục tiêu"), _("Đánh giá")],
                         rows=table_rows, widths_cm=[1.0, 5.6, 1.8, 2.2, 2.0, 1.6, 1.8]))
     return blocks

@@ -91,6 +91,7 @@ def table_columns() -> dict[str, list[Column]]:
             Column("ma_chi_tieu", "string", _("Mã chỉ tiêu"), _("Mã chỉ tiêu (bảng chi-tieu)"), True),
             Column("nam", "integer", _("Năm"), _("Năm được đánh giá"), True),
             Column("thuc_te", "number", _("Thực hiện"), _("Số liệu cấp tỉnh của năm (đã duyệt)")),
+            # xgettext:no-python-format
             Column("phan_tram_muc_tieu", "number", _("% so với mục tiêu"), _("Thực hiện so với mục tiêu năm (%)")),
             Column("trang_thai", "string", _("Trạng thái"),
                    _("achieved, not_achieved, on_track, at_risk, off_track, no_data, stale"), True),
