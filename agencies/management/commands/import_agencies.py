@@ -8,17 +8,14 @@ its row number and nothing is written; loading the same file again changes nothi
 """
 
 from pathlib import Path
-from zipfile import BadZipFile
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from agencies.management.commands._base import VietnameseCommand
 from agencies.management.commands._province import province_for_command
+from agencies.management.commands._sheet import read_sheet_rows
 from agencies.services import AgenciesImportError, AgencyRow, agencies_import
-from agencies.text import fold
 
 HEADERS = {
     "name": {"name", "ten", "ten co quan", "ten day du", "co quan, don vi", "ten co quan, don vi"},
@@ -34,37 +31,18 @@ MAX_ROWS = 5000
 
 
 def read_agency_rows(path: Path) -> list[AgencyRow]:
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError):
-        raise CommandError(_("Không đọc được tệp Excel “%(path)s”.") % {"path": path}) from None
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        columns: dict[str, int] = {}
-        for index, title in enumerate(header):
-            key = fold(str(title or "")).strip(" :*")
-            for field, names in HEADERS.items():
-                if key in names:
-                    columns.setdefault(field, index)
-        if "name" not in columns:
-            raise CommandError(_("Tệp thiếu cột “Tên cơ quan” (các cột: Tên cơ quan, Tên viết tắt, Tên gọi khác, "
-                                 "Loại, Đơn vị cấp trên, Thành viên, Đơn vị kế thừa, Đang hoạt động)."))
-        result = []
-        for number, values in enumerate(rows, start=2):
-            def cell(field, values=values):
-                index = columns.get(field)
-                value = values[index] if index is not None and index < len(values) else None
-                return "" if value is None else str(value).strip()
+    def build(number: int, cells: dict[str, str], found: set[str]) -> AgencyRow | None:
+        if number == 1:
+            if "name" not in found:
+                raise CommandError(_("Tệp thiếu cột “Tên cơ quan” (các cột: Tên cơ quan, Tên viết tắt, Tên gọi khác, "
+                                     "Loại, Đơn vị cấp trên, Thành viên, Đơn vị kế thừa, Đang hoạt động)."))
+            return None
+        return AgencyRow(row_number=number, **cells)
 
-            if not any(cell(field) for field in HEADERS):
-                continue
-            if len(result) >= MAX_ROWS:
-                raise CommandError(_("Tệp có hơn %(max)d dòng cơ quan.") % {"max": MAX_ROWS})
-            result.append(AgencyRow(row_number=number, **{field: cell(field) for field in HEADERS}))
-        return result
-    finally:
-        workbook.close()
+    rows = read_sheet_rows(path, HEADERS, build)
+    if len(rows) > MAX_ROWS:
+        raise CommandError(_("Tệp có hơn %(max)d dòng cơ quan.") % {"max": MAX_ROWS})
+    return rows
 
 
 class Command(VietnameseCommand):

@@ -6,17 +6,14 @@ Roles by code or Vietnamese label. Every bad row is reported with its row number
 """
 
 from pathlib import Path
-from zipfile import BadZipFile
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from openpyxl.utils.exceptions import InvalidFileException
 
 from agencies.management.commands._base import VietnameseCommand
 from agencies.management.commands._province import province_for_command
+from agencies.management.commands._sheet import read_sheet_rows
 from agencies.services import UserRow, UsersImportError, users_import
-from agencies.text import fold
-from agencies.uploads import UploadRefused, bounded_rows, open_workbook
 
 HEADERS = {
     "username": {"username", "ten dang nhap", "tai khoan"},
@@ -29,44 +26,16 @@ REQUIRED = ("username", "agency", "role")
 
 
 def read_user_rows(path: Path) -> list[UserRow]:
-    try:
-        workbook = open_workbook(path)
-    except UploadRefused as error:
-        raise CommandError(error.message) from None
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError):
-        raise CommandError(_("Không đọc được tệp Excel “%(path)s”.") % {"path": path}) from None
-    try:
-        return _user_rows(bounded_rows(workbook.worksheets[0], name=Path(path).name))
-    except UploadRefused as error:
-        raise CommandError(error.message) from None
-    finally:
-        workbook.close()
+    def build(number: int, cells: dict[str, str], found: set[str]) -> UserRow | None:
+        if number == 1:
+            missing = [field for field in REQUIRED if field not in found]
+            if missing:
+                raise CommandError(_("Tệp thiếu cột: %(columns)s (cần: Tên đăng nhập, Họ và tên, Thư điện tử, Cơ quan, "
+                                     "Vai trò).") % {"columns": ", ".join(missing)})
+            return None
+        return UserRow(row_number=number, **cells)
 
-
-def _user_rows(rows) -> list[UserRow]:
-    header = next(rows, None) or ()
-    columns = {}
-    for index, title in enumerate(header):
-        key = fold(str(title or "")).strip(" :*")
-        for field, names in HEADERS.items():
-            if key in names:
-                columns.setdefault(field, index)
-    missing = [field for field in REQUIRED if field not in columns]
-    if missing:
-        raise CommandError(_("Tệp thiếu cột: %(columns)s (cần: Tên đăng nhập, Họ và tên, Thư điện tử, Cơ quan, "
-                             "Vai trò).") % {"columns": ", ".join(missing)})
-    result = []
-    for number, values in enumerate(rows, start=2):
-        def cell(field, values=values):
-            index = columns.get(field)
-            value = values[index] if index is not None and index < len(values) else None
-            return "" if value is None else str(value).strip()
-
-        if not any(cell(field) for field in HEADERS):
-            continue
-        result.append(UserRow(row_number=number, username=cell("username"), full_name=cell("full_name"),
-                              email=cell("email"), agency=cell("agency"), role=cell("role")))
-    return result
+    return read_sheet_rows(path, HEADERS, build)
 
 
 class Command(VietnameseCommand):
