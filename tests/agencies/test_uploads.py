@@ -187,6 +187,13 @@ def test_user_import(tmp_path, bomb_xlsx):
     assert isinstance(error, CommandError) and "tỷ lệ nén" in str(error)
 
 
+def test_agency_directory_import(tmp_path, bomb_xlsx, province):
+    path = tmp_path / "co-quan.xlsx"
+    path.write_bytes(bomb_xlsx)
+    error = refused_quickly(lambda: call_command("import_agencies", str(path), stdout=io.StringIO()))
+    assert isinstance(error, CommandError) and "tỷ lệ nén" in str(error)
+
+
 def test_attachment(report_a, reporter_a, bomb_docx, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     upload = SimpleUploadedFile("cong-van.docx", bomb_docx)
