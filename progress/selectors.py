@@ -17,6 +17,9 @@ hash aggregation over the output of the one before, no sort of the values and no
    - a ratio is Σnumerator ÷ Σdenominator (computed by the caller), never a mean of percentages;
    - `latest`: the value in the most recent period any agency reported (the agencies whose latest period
      is the year's latest); if several agencies reported that period, the largest.
+Steps 1–2 per agency are also kept up to date, one row per (plan, agency, year, indicator), by
+`progress.figures` (built from `per_agency_sql`, `stock_sql`, `flow_sql`, `MILESTONE_SQL` below); a recompute
+as of today runs only steps 2–3 over those rows (`maintained_year_figures`, the same `BY_LAST_ORDER_SQL`).
 FILTER and a window over the few rows of step 2 run on PostgreSQL and on SQLite ≥ 3.30 alike.
 An annual period is the one without a quarter (`period_quarter_matches_kind`), so `COALESCE(quarter, 5)`
 is the period's order.
