@@ -464,6 +464,37 @@ class ReportEvent(models.Model):
         return f"{self.get_action_display()} – {self.at:%d/%m/%Y %H:%M}"
 
 
+class SaveReceipt(models.Model):
+    """One successful save of a report's data: who, from which version to which, what they sent.
+
+    Lets `report_save` recognise a save sent again (its reply lost on a slow link, a double click, the
+    browser's "resend") and answer it as saved instead of as a conflict with itself: by the request's
+    idempotency key, or by the same content from the same user at the version that save started from.
+    Only the recent ones are kept (`reports.services.SAVE_RECEIPTS_KEPT` versions back).
+    """
+
+    report = models.ForeignKey(AgencyReport, on_delete=models.CASCADE, related_name="+", verbose_name=_("báo cáo"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("người lưu"))
+    idempotency_key = models.CharField(_("khóa lần lưu"), max_length=100, blank=True)
+    digest = models.CharField(_("dấu vân tay dữ liệu"), max_length=64)
+    from_version = models.PositiveIntegerField(_("từ phiên bản"))
+    version = models.PositiveIntegerField(_("thành phiên bản"))
+    at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lần lưu báo cáo")
+        verbose_name_plural = _("lần lưu báo cáo")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="save_receipt_key_unique"),
+        ]
+        indexes = [models.Index(fields=["report", "version"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.from_version}→v{self.version}"
+
+
 class ReminderLog(models.Model):
     """One row per reminder sent: inserting it claims the reminder, so each is sent exactly once."""
 

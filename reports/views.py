@@ -6,6 +6,8 @@ row of `reports.actions.ACTIONS`. A report the user may not see is a 404 (never 
 it exists).
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -14,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from agencies.roles import Role, role_required
@@ -92,7 +93,6 @@ def _back(request, report: AgencyReport) -> HttpResponseRedirect:
 # ---------------------------------------------------------------- agency screens
 
 
-@gzip_page
 @role_required(Role.REPORTER, Role.AGENCY_HEAD)
 def inbox(request):
     to_send, others = inbox_reports(request.user)
@@ -101,7 +101,6 @@ def inbox(request):
                                                   "here": request.get_full_path()})
 
 
-@gzip_page  # the form of a large agency is ~100 KB of HTML, ~10 KB compressed: it matters on a slow link
 @login_required
 def report_page(request, pk: int):
     """One report: the form for the agency while it is a draft (or returned), read-only otherwise;
@@ -129,12 +128,25 @@ def _render_form(request, report, permissions, *, on_behalf: bool, form: ReportD
     return render(request, "reports/report_form.html", {
         "report": report, "period": report.period, "permissions": permissions, "form": form, "page": page,
         "version": version or report.version, "on_behalf": on_behalf, "just_saved": just_saved,
+        # One key per rendering of the form: the same form sent twice (a double click, a resend after a lost
+        # reply) is one save; every answer to a save renders the form again, with a new key.
+        "idempotency_key": uuid.uuid4().hex,
         "failure": failure,
         "narrative_labels": NARRATIVE_LABELS, "attachment_form": AttachmentForm(),
         "excel_form": ExcelUploadForm(), "history": history_changes(report),
         "milestone_choices": IndicatorEntry.MilestoneState.choices, "task_choices": TaskEntry.Status.choices,
         "empty": empty_entries(report),
     }, status=status)
+
+
+# The posted fields that are not what the user typed: left out of the save's fingerprint.
+NOT_CONTENT = {"csrfmiddlewaretoken", "version", "idempotency_key", "action", "confirmed"}
+
+
+def _posted_content(request) -> dict:
+    """What the user typed, as posted: the same form sent again has the same content (its `to_data()`
+    does not: it holds what differs from the stored report, and the first send changed that)."""
+    return {name: request.POST.getlist(name) for name in sorted(request.POST) if name not in NOT_CONTENT}
 
 
 def _report_post(request, report, permissions, *, on_behalf: bool):
@@ -149,7 +161,8 @@ def _report_post(request, report, permissions, *, on_behalf: bool):
     except ValueError:
         version = None
     try:
-        report_save(report=report, user=request.user, data=form.to_data(), version=version, on_behalf=on_behalf)
+        report_save(report=report, user=request.user, data=form.to_data(), version=version, on_behalf=on_behalf,
+                    idempotency_key=request.POST.get("idempotency_key", "")[:100], content=_posted_content(request))
     except ReportVersionConflict as conflict:
         fresh = report_for_page(AgencyReport.objects.all(), report.pk)
         indicator_now, task_now = report_entries(fresh)
@@ -250,7 +263,6 @@ def report_action_view(request, pk: int, action: str):
 # ---------------------------------------------------------------- staff screens
 
 
-@gzip_page
 @role_required(Role.STAFF)
 def review_queue_view(request):
     plans = Plan.objects.reviewable_by(request.user).order_by("-start_year", "title")
