@@ -10,6 +10,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -47,7 +48,7 @@ from reports.selectors import (
     complete_submission_required,
     completeness,
     compliance_by_agency,
-    compliance_totals,
+    compliance_totals_of,
     empty_entries,
     report_permissions,
 )
@@ -61,6 +62,7 @@ from reports.services import (
 )
 
 EXCEL_SESSION_KEY = "reports-excel-upload-%s"
+REVIEW_PAGE_SIZE = 100
 
 
 def _report_or_404(request, pk: int):
@@ -272,12 +274,18 @@ def review_queue_view(request):
         query["status"] = AgencyReport.Status.SUBMITTED
     filters = ReviewFilterForm(query, plans=plans, periods=period_codes(plans))
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    reports = list(review_queue(request.user, plan_code=chosen.get("plan", ""),
-                                period_code=chosen.get("period", ""), status=chosen.get("status", ""))[:500])
-    for report in reports:
+    # A page at a time: every status of a province's five years is thousands of reports, each counted
+    # (entries filled) in the database; the page's counts cost the same whatever the total.
+    page = Paginator(review_queue(request.user, plan_code=chosen.get("plan", ""),
+                                  period_code=chosen.get("period", ""), status=chosen.get("status", "")),
+                     REVIEW_PAGE_SIZE).get_page(request.GET.get("trang"))
+    for report in page.object_list:
         report.completeness = completeness(report.entries_filled, report.entries_assigned)
+    others = request.GET.copy()
+    others.pop("trang", None)
     return render(request, "reports/review_queue.html", {
-        "filters": filters, "reports": reports, "here": request.get_full_path()})
+        "filters": filters, "reports": page.object_list, "page": page, "query": others.urlencode(),
+        "here": request.get_full_path()})
 
 
 @require_POST
@@ -315,10 +323,10 @@ def compliance_view(request):
     period = None
     if filters.is_valid() and filters.cleaned_data["period"]:
         period = next(p for p in periods if p.code == filters.cleaned_data["period"])
-    rows = list(compliance_by_agency(plan=plan, period=period))
+    rows = compliance_by_agency(plan=plan, period=period)
+    totals = compliance_totals_of(rows)
     for row in rows:
         row["completeness"] = completeness(row["entries_filled"], row["entries_assigned"])
-    totals = compliance_totals(plan=plan, period=period)
     totals["completeness"] = completeness(totals["entries_filled"], totals["entries_assigned"])
     context.update({"plan": plan, "period": period, "filters": filters, "rows": rows, "totals": totals})
     return render(request, "reports/compliance.html", context)
