@@ -279,12 +279,13 @@ def review_queue_view(request):
     page = Paginator(review_queue(request.user, plan_code=chosen.get("plan", ""),
                                   period_code=chosen.get("period", ""), status=chosen.get("status", "")),
                      REVIEW_PAGE_SIZE).get_page(request.GET.get("trang"))
-    for report in page.object_list:
+    reports = list(page.object_list)
+    for report in reports:
         report.completeness = completeness(report.entries_filled, report.entries_assigned)
     others = request.GET.copy()
     others.pop("trang", None)
     return render(request, "reports/review_queue.html", {
-        "filters": filters, "reports": page.object_list, "page": page, "query": others.urlencode(),
+        "filters": filters, "reports": reports, "page": page, "query": others.urlencode(),
         "here": request.get_full_path()})
 
 
