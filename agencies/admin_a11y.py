@@ -21,8 +21,11 @@ class LabelledInlineFormSet(BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)  # adds the "delete" box and the foreign key, which need names too
         row = self.row_label(form, index)
+        # Every form has the same columns: their (translated) names once a formset, not once a cell.
+        columns = self.__dict__.setdefault("_column_names", {})
         for name, field in form.fields.items():
             if field.widget.is_hidden:
                 continue
-            column = capfirst(str(field.label or name))
-            field.widget.attrs["aria-label"] = f"{column} – {row}"
+            if name not in columns:
+                columns[name] = capfirst(str(field.label or name))
+            field.widget.attrs["aria-label"] = f"{columns[name]} – {row}"

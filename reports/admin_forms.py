@@ -10,10 +10,11 @@ parser unchanged; the form shows stored numbers back the same way.
 """
 
 import datetime as dt
+import html
 import re
 
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agencies.admin_a11y import LabelledInlineFormSet
@@ -45,10 +46,15 @@ def join_source_reference(number: str, date: dt.date | None) -> str:
     return f"{number} ngày {date:%d/%m/%Y}" if number and date else number
 
 
+def _escaped(value) -> str:
+    # The stdlib escape Django's `escape` calls, without its lazy-string wrapper (~1,000 inputs a page).
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
 def _attributes(attrs: dict) -> str:
     """attrs.html in Python: in order, True as a bare name, False left out."""
-    return format_html_join("", "{}", ((format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-                                       for name, value in attrs.items() if value is not False and value is not None))
+    return "".join(f" {name}" if value is True else f' {name}="{_escaped(value)}"'
+                   for name, value in attrs.items() if value is not False and value is not None)
 
 
 class PlainRendered:
@@ -61,17 +67,16 @@ class PlainRendered:
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         attributes = _attributes(widget["attrs"])
+        name = _escaped(widget["name"])
         if widget["template_name"].endswith("/textarea.html"):
-            return format_html('<textarea name="{}"{}>\n{}</textarea>', widget["name"], attributes,
-                               widget["value"] or "")
+            return mark_safe(f'<textarea name="{name}"{attributes}>\n{_escaped(widget["value"] or "")}</textarea>')  # noqa: S308 - escaped
         if widget["template_name"].endswith("/select.html"):
-            options = format_html_join("", '<option value="{}"{}>{}</option>', (
-                (option["value"], _attributes(option["attrs"]),
-                 option["label"])
-                for _group, group_options, _index in widget["optgroups"] for option in group_options))
-            return format_html('<select name="{}"{}>{}</select>', widget["name"], attributes, options)
-        value_attr = format_html(' value="{}"', widget["value"]) if widget["value"] is not None else ""
-        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value_attr, attributes)
+            options = "".join(
+                f'<option value="{_escaped(option["value"])}"{_attributes(option["attrs"])}>{_escaped(option["label"])}</option>'
+                for _group, group_options, _index in widget["optgroups"] for option in group_options)
+            return mark_safe(f'<select name="{name}"{attributes}>{options}</select>')  # noqa: S308 - escaped
+        value_attr = f' value="{_escaped(widget["value"])}"' if widget["value"] is not None else ""
+        return mark_safe(f'<input type="{widget["type"]}" name="{name}"{value_attr}{attributes}>')  # noqa: S308 - escaped
 
 
 class PlainTextInput(PlainRendered, forms.TextInput):
@@ -84,6 +89,18 @@ class PlainTextarea(PlainRendered, forms.Textarea):
 
 class PlainSelect(PlainRendered, forms.Select):
     pass
+
+
+class PlainHiddenInput(PlainRendered, forms.HiddenInput):
+    pass
+
+
+class SharedChoiceField(forms.ChoiceField):
+    """A choice of a fixed list (a line's state): each line's form shares the list instead of deep-copying
+    it, ~100 copies a page (issue 14). Nothing changes the list once the form class is defined."""
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
 
 
 def _text_input(size: int = 10, **attrs) -> forms.TextInput:
@@ -149,7 +166,7 @@ class IndicatorEntryAdminForm(forms.ModelForm):
     entry_value = forms.CharField(label=_("Giá trị"), required=False, widget=_text_input())
     entry_numerator = forms.CharField(label=_("Tử số"), required=False, widget=_text_input())
     entry_denominator = forms.CharField(label=_("Mẫu số"), required=False, widget=_text_input())
-    entry_milestone_state = forms.ChoiceField(label=_("Tình trạng"), required=False, widget=PlainSelect,
+    entry_milestone_state = SharedChoiceField(label=_("Tình trạng"), required=False, widget=PlainSelect,
                                               choices=[("", "—"), *IndicatorEntry.MilestoneState.choices])
     entry_note = forms.CharField(label=_("Ghi chú, giải trình"), required=False,
                                  widget=PlainTextarea(attrs={"rows": 2, "cols": 30}))
@@ -185,7 +202,7 @@ class IndicatorEntryAdminForm(forms.ModelForm):
 
 
 class TaskEntryAdminForm(forms.ModelForm):
-    entry_status = forms.ChoiceField(label=_("Tình trạng"), required=False, widget=PlainSelect,
+    entry_status = SharedChoiceField(label=_("Tình trạng"), required=False, widget=PlainSelect,
                                      choices=[("", "—"), *TaskEntry.Status.choices])
     entry_progress = forms.CharField(label=_("Tiến độ (%)"), required=False, widget=_text_input(size=5))
     entry_done = forms.CharField(label=_("Kết quả thực hiện trong kỳ"), required=False,
@@ -215,6 +232,12 @@ class EntryFormSet(LabelledInlineFormSet):
     """Validates its changed lines together with `validate_report_data` and keeps them for the save."""
 
     data_key = ""  # "indicator_entries" or "task_entries"
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():  # the line's id and its report: two more templates a line otherwise
+            if type(field.widget) is forms.HiddenInput:
+                field.widget = PlainHiddenInput(attrs=field.widget.attrs)
 
     def row_label(self, form, index):
         # "Giá trị – I.1": the line's code, which staff read on the dispatch they are typing in.

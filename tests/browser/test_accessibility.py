@@ -359,6 +359,8 @@ PAGE_STATES = [
               "Nhập thay báo cáo trong trang quản trị (các dòng chỉ tiêu, nhiệm vụ)"),
     PageState("admin-report-errors", "staff", url("admin:reports_agencyreport_change", "draft_a"),
               "Nhập thay trong trang quản trị, số liệu sai", _admin_failed_save, "Tỷ lệ phần trăm phải từ 0 đến 100"),
+    PageState("admin-report-read-only", "staff", url("admin:reports_agencyreport_change", "submitted_a"),
+              "Báo cáo đã gửi trong trang quản trị (bảng số liệu chỉ xem)", expect_selector="th[scope=row]"),
     PageState("admin-indicators", "staff", "admin:indicators_indicator_changelist", "Danh sách chỉ tiêu"),
     PageState("admin-indicator", "staff", url("admin:indicators_indicator_change", "indicator"),
               "Chỉ tiêu với các dòng mục tiêu từng năm"),

@@ -382,3 +382,31 @@ def test_each_line_input_is_named_for_its_column_and_code(world, staff_client, a
     page = staff_client.get(change_url(world.report(agency_a))).content.decode()
     assert 'aria-label="Giá trị – I.1"' in page and 'aria-label="Mẫu số – I.2"' in page
     assert 'aria-label="Tiến độ (%) – II.1"' in page
+
+
+def test_a_report_staff_cannot_enter_shows_its_lines_as_a_table(world, staff_client, reporter_a, agency_a):
+    """No inline forms to build for a read-only report (issue 14): one table per kind of line, the values as
+    people read them, under the columns of the editable lines; the files and the history stay."""
+    report = world.report(agency_a)
+    report_save(report=report, user=reporter_a, version=report.version, data={
+        "indicator_entries": [{"indicator": "I.1", "value": "95,5", "note": "Theo <b>số</b> liệu"},
+                              {"indicator": "I.2", "numerator": "1.016", "denominator": "1.095"}],
+        "task_entries": [{"task": "II.1", "status": "in_progress", "progress": "40"}]})
+    report_submit(report=report, user=reporter_a)
+
+    page = staff_client.get(change_url(report))
+
+    assert page.status_code == 200
+    assert {i.formset.model for i in page.context["inline_admin_formsets"]} == {Attachment, ReportEvent}
+    html = page.content.decode()
+    assert "Lưu và gửi thay" not in html and 'name="_continue"' not in html
+    indicators, tasks = page.context["entry_tables"]
+    assert indicators["heads"][:4] == ["Chỉ tiêu", "Giá trị", "Tử số", "Mẫu số"]
+    rows = dict(indicators["rows"])
+    i1 = next(cells for label, cells in rows.items() if label.startswith("I.1."))
+    i2 = next(cells for label, cells in rows.items() if label.startswith("I.2."))
+    assert (i1[0], i1[4], i2[1], i2[2]) == ("95,5", "Theo <b>số</b> liệu", "1.016", "1.095")
+    assert "Theo &lt;b&gt;số&lt;/b&gt; liệu" in html  # escaped
+    assert dict(tasks["rows"])[next(label for label in dict(tasks["rows"]) if label.startswith("II.1."))][:2] == [
+        "Đang triển khai", "40"]
+    assert '<th scope="col">Giá trị</th>' in html and "<caption" in html

@@ -201,3 +201,26 @@ def test_compliance_totals_are_the_sum_of_the_agencies_rows(client, world, staff
     assert totals["expected"] == sum(row["expected"] for row in rows) == 2
     assert (totals["on_time"], totals["pending"]) == (1, 1)
     assert totals["entries_assigned"] == sum(row["entries_assigned"] for row in rows) > 0
+
+
+def test_admin_read_only_report_page_takes_a_fixed_number_of_queries(admin_client, world, province, agency_a,
+                                                                     report_a, report_b, reporter_a, reporter_b):
+    """A submitted report's lines are one table from a query (no inline forms): a longer report, same count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(report):
+        url = reverse("admin:reports_agencyreport_change", args=[report.pk])
+        admin_client.get(url)  # caches filled, as on a running server
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(url)
+        assert response.status_code == 200
+        assert not any(f.formset.model.__name__.endswith("Entry") for f in response.context["inline_admin_formsets"])
+        return len(queries)
+
+    report_submit(report=report_b, user=reporter_b)
+    short = count(report_b)
+    _grow(world, province, agency_a, 6)  # lines are added while the report is a draft
+    report_submit(report=report_a, user=reporter_a)
+    assert report_a.indicator_entries.count() >= report_b.indicator_entries.count() + 6
+    assert count(report_a) == short
