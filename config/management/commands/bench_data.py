@@ -45,9 +45,11 @@ class Command(VietnameseCommand):
         except UserError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(_("Đã tạo dữ liệu thử nghiệm “%(scale)s” (hạt giống %(seed)s, hôm nay %(today)s, %(years)s "
-                            "năm) trong %(seconds).1f giây (tính tiến độ %(recompute).1f giây).")
+                            "năm) trong %(seconds).1f giây (trong đó tính tiến độ %(recompute).1f giây, VACUUM, ANALYZE và "
+                            "kiểm tra khóa ngoại %(maintenance).1f giây).")
                           % {"scale": scale, "seed": seed, "today": data.today.isoformat(), "years": data.years,
-                             "seconds": data.elapsed_seconds, "recompute": data.recompute_seconds})
+                             "seconds": data.elapsed_seconds, "recompute": data.recompute_seconds,
+                             "maintenance": data.maintenance_seconds})
         for table, count in data.counts.items():
             self.stdout.write(f"  {table}: {count:,}")
         statuses = ", ".join(f"{status} {count:,}" for status, count in sorted(data.reports_by_status.items()))
