@@ -131,8 +131,9 @@ def test_refuses_existing_bench_data_and_replace_touches_nothing_else(demo):
     out = io.StringIO()
     with pytest.raises(CommandError, match="--replace"):
         call_command("bench_data", "--scale", "demo", "--today", "2026-12-01", stdout=out)
-    call_command("bench_data", "--scale", "demo", "--today", "2026-12-01", "--replace", stdout=out)
+    call_command("bench_data", "--scale", "demo", "--today", "2026-12-01", "--replace", "--checksum", stdout=out)
     assert "indicator_entries: 600" in out.getvalue()
+    assert checksum([Plan.objects.get(code="bench-01-kh").pk]) in out.getvalue()
     assert Province.objects.filter(code="bench-01").count() == 1
     deleted = delete_bench_data()
     assert deleted["reports_indicatorentry"] == 600
