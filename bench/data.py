@@ -420,6 +420,8 @@ def delete_bench_data() -> dict[str, int]:
                 # more than deleting them).
                 leaves[model] = " OR ".join(conditions)
                 continue
+            if pk is None:
+                raise RuntimeError(f"bench data: {table} has a composite key and rows pointing to it")
             doomed[model] = f"bench_doomed_{n}"
             selects = [f"SELECT {pk} AS id FROM {table} WHERE {condition}" for condition in conditions]
             cursor.execute(f"CREATE TEMPORARY TABLE {doomed[model]} AS {' UNION '.join(selects)}")
