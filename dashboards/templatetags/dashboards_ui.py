@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
 from dashboards import palette
 from dashboards.tables import DATE, PERCENT, YEAR, Badge, Link
@@ -73,7 +74,10 @@ def get(mapping, key):
 
 @register.simple_tag(takes_context=True)
 def export_href(context, key: str) -> str:
-    """This page's URL with its filters and ?xuat=<key>: the table as an .xlsx download."""
+    """This page's URL with its filters and ?xuat=<key>: the table as an .xlsx download. A cached fragment
+    has no request: it passes its filters as `export_query`, so what it holds never echoes a reader's URL."""
+    if "export_query" in context:
+        return "?" + urlencode({**context["export_query"], "xuat": key})
     query = context["request"].GET.copy()
     query["xuat"] = key
     return "?" + query.urlencode()
