@@ -119,6 +119,7 @@ def data_table(context, table, sortable=False):
     from django.utils.translation import gettext as _
 
     numeric = [is_numeric(column) for column in table.columns]
+    badges: dict[Badge, str] = {}
     # The wrapper scrolls sideways on a phone: a focusable, named region, so the keyboard can scroll it too.
     parts = [format_html('<div class="scroll table-wrap" tabindex="0" role="region" aria-label="{}">'
                          '<table class="grid data"{} id="bang-{}"><caption>{}',
@@ -139,7 +140,10 @@ def data_table(context, table, sortable=False):
             attrs = ' scope="row"' if n == 0 else (' class="num"' if numeric[n] else "")
             if sortable:
                 attrs += format_html(' data-sort="{}"', sort_value(value))
-            content = cell(value, column)
+            if isinstance(value, Badge):  # a heatmap repeats a few badges hundreds of times: draw each once
+                content = badges.get(value) or badges.setdefault(value, cell(value, column))
+            else:
+                content = cell(value, column)
             if column.kind == PERCENT and value is not None:
                 content = format_html('{} <meter min="0" max="100" value="{}" aria-hidden="true"></meter>',
                                       content, meter_value(value))
