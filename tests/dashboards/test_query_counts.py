@@ -47,6 +47,7 @@ def _urls(world, agency_a) -> dict[str, tuple[str, str]]:
         "plan page, one status": ("leader", reverse("plans:detail", args=[CODE]) + "?year=2026&trang_thai=on_track"),
         "public page": ("", reverse("public:progress", args=[CODE])),
         "compiled report": ("staff", reverse("outputs:compiled_report") + f"?plan={CODE}&period=2026-Q1"),
+        "open data package": ("leader", reverse("outputs:open_data_zip", args=[CODE]) + "?year=2026"),
         "progress API": ("leader", reverse("api-plan-progress", args=[CODE])),
     }
 
@@ -108,7 +109,8 @@ def test_every_page_costs_the_same_queries_at_two_sizes(client_factory, world, a
     _grow(world, agency_a=agency_a, staff=staff)
     large = _counts(clients, urls)
     assert large == small
-    for page in ("overview, one plan", "overview, one section", "overview, one agency", "indicator"):
+    for page in ("overview, one plan", "overview, one section", "overview, one agency", "indicator",
+                 "open data package"):
         afresh, cached = small[page]
         assert cached < afresh, page  # a cached page skips the snapshot reads
     assert max(afresh for afresh, _cached in small.values()) <= 25
