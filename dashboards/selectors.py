@@ -444,8 +444,9 @@ class PlanPage:
 
 
 def plan_page(*, plan: Plan, year: int, status: str = "") -> PlanPage:
+    # Only the year's target: the page shows no other, and a plan has one per year of its period.
     indicators = list(Indicator.objects.of_plan(plan).select_related("section", "baseline")
-                      .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("year")),
+                      .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year)),
                                         "lead_agencies"))
     progress = {row.indicator_id: row for row in IndicatorProgress.objects.filter(plan=plan, year=year)}
     if status:
