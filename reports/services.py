@@ -51,7 +51,7 @@ from reports.selectors import (
     report_permissions,
     staff_of_province,
 )
-from reports.signals import report_approved, report_reopened
+from reports.signals import approved_values_changed, report_approved, report_reopened
 from reports.validation import validate_report_data
 
 logger = logging.getLogger(__name__)
@@ -487,7 +487,11 @@ def _touched_indicator_ids(report: AgencyReport) -> list[int]:
 
 def _approved_values_changed(report: AgencyReport) -> list[int]:
     """Record, in the caller's transaction, that this report's approved values changed (the outbox the progress
-    layer drains), so a broker that is down at commit loses nothing; returns the indicators touched."""
+    layer drains), so a broker that is down at commit loses nothing; returns the indicators touched.
+
+    The progress layer's per-agency figures follow in the same transaction (`approved_values_changed`): every
+    path that approves or reopens a report comes through here."""
+    approved_values_changed.send(sender=AgencyReport, report_ids=[report.pk])
     indicator_ids = _touched_indicator_ids(report)
     RecomputeRequest.objects.create(plan_id=report.plan_id, indicator_ids=indicator_ids,
                                     from_year=report.period.year)

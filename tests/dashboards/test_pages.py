@@ -204,12 +204,12 @@ def test_public_page_is_off_by_default_and_shows_only_public_figures(client, wor
 
     periods_open(plan=world.plan, today=dt.date(2026, 5, 10))
     report = world.report(world.indicators["I.1"].lead_agencies.get(), "2026-Q2")
-    report.indicator_entries.filter(indicator__code="I.1").update(value=99)
+    report.indicator_entries.filter(indicator__code="I.1").update(value=987654)
     response = client.get(url)
     assert response.status_code == 200
     body = response.content.decode()
     assert "≥ 90%" in body and "60" in body and "Đúng tiến độ" in body
-    for hidden in ("99", "ghi chú nội bộ", "Sở Y tế", "UBND phường Cao Lãnh", "/bao-cao/", "Tính lại"):
+    for hidden in ("987.654", "987654", "ghi chú nội bộ", "Sở Y tế", "UBND phường Cao Lãnh", "/bao-cao/", "Tính lại"):
         assert hidden not in body, hidden
 
 
