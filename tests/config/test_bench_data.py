@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from agencies.models import Agency, Membership, Province
-from bench.data import PASSWORD, checksum, delete_bench_data, generate
+from bench.data import PASSWORD, _check_references, checksum, delete_bench_data, generate
 from indicators.models import Indicator, Target
 from plans.models import Plan, Task
 from progress.models import IndicatorProgress, PlanProgress
@@ -131,8 +131,9 @@ def test_refuses_existing_bench_data_and_replace_touches_nothing_else(demo):
     out = io.StringIO()
     with pytest.raises(CommandError, match="--replace"):
         call_command("bench_data", "--scale", "demo", "--today", "2026-12-01", stdout=out)
-    call_command("bench_data", "--scale", "demo", "--today", "2026-12-01", "--replace", stdout=out)
+    call_command("bench_data", "--scale", "demo", "--today", "2026-12-01", "--replace", "--checksum", stdout=out)
     assert "indicator_entries: 600" in out.getvalue()
+    assert checksum([Plan.objects.get(code="bench-01-kh").pk]) in out.getvalue()
     assert Province.objects.filter(code="bench-01").count() == 1
     deleted = delete_bench_data()
     assert deleted["reports_indicatorentry"] == 600
@@ -147,3 +148,14 @@ def test_years_is_a_parameter():
     assert (plan.start_year, plan.end_year) == (2026, 2026)
     assert ReportingPeriod.objects.filter(plan=plan).count() == 5
     assert data.counts["indicator_entries"] == 6 * 10 * 5
+
+
+def test_the_reference_check_finds_rows_that_point_elsewhere(demo):
+    """COPY skips the per-row foreign key triggers; one join per table checks the same references after."""
+    _check_references(demo)
+    other = Plan.objects.create(province=ProvinceFactory(), code="khac", title="Khác", start_year=2026, end_year=2026)
+    stray = Indicator.objects.create(plan=other, code="X.1", name="Chỉ tiêu của kế hoạch khác")
+    entry = IndicatorEntry.objects.filter(report__plan_id__in=demo.plan_ids).order_by("pk").first()
+    IndicatorEntry.objects.filter(pk=entry.pk).update(indicator=stray)
+    with pytest.raises(RuntimeError, match="indicator_entries"):
+        _check_references(demo)
