@@ -31,11 +31,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-import io
 import random
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -85,11 +84,11 @@ class GeneratedData:
     reports_by_status: dict[str, int] = field(default_factory=dict)
     elapsed_seconds: float = 0.0
     recompute_seconds: float = 0.0
-    last_copied: dict[str, int] = field(default_factory=dict, repr=False)  # rows of the last province, per table
+    maintenance_seconds: float = 0.0  # VACUUM, ANALYZE and the reference check at the end
+    references_unchecked: bool = field(default=False, repr=False)  # COPY skipped the foreign key triggers
 
     def add(self, table: str, n: int) -> None:
         self.counts[table] = self.counts.get(table, 0) + n
-        self.last_copied[table] = n
 
 
 class BenchDataExists(UserError):
@@ -217,20 +216,40 @@ def _tsv(value) -> str:
     return str(value)
 
 
-def _copy(table: str, columns: Iterable[str], lines: list[str]) -> int:
+class _LineStream:
+    """The file COPY reads: lines pulled from a generator as the server asks for them, so that Python makes
+    the next rows while PostgreSQL indexes the previous ones (two cores at work, not one after the other)."""
+
+    def __init__(self, lines: Iterable[str]):
+        self._lines = iter(lines)
+        self.count = 0
+
+    def read(self, size: int = -1) -> str:
+        parts, length = [], 0
+        for line in self._lines:
+            parts.append(line)
+            length += len(line) + 1
+            if 0 < size <= length:
+                break
+        self.count += len(parts)
+        return "\n".join(parts) + "\n" if parts else ""
+
+    readline = read
+
+
+def _copy(table: str, columns: Iterable[str], lines: Iterable[str]) -> int:
     """Write rows (tab-separated lines, \\N for NULL) with COPY; an INSERT per row on other databases."""
-    if not lines:
-        return 0
     columns = list(columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO("\n".join(lines) + "\n")
-            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-        else:
+            stream = _LineStream(lines)
+            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", stream, size=1 << 18)
+            return stream.count
+        rows = [[None if v == NULL else v for v in line.split("\t")] for line in lines]
+        if rows:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                               [[None if v == r"\N" else v for v in line.split("\t")] for line in lines])
-    return len(lines)
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        return len(rows)
 
 
 def _line(*values) -> str:
@@ -270,14 +289,31 @@ def generate(scale: str, seed: int = 1, today: dt.date | None = None, *, years: 
     recompute_started = time.monotonic()
     _maintained_figures_and_progress(result.plan_ids, today)
     result.recompute_seconds = time.monotonic() - recompute_started
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    maintenance_started = time.monotonic()
+    _vacuum_analyze()
+    if result.references_unchecked:
+        _check_references(result)
+    result.maintenance_seconds = time.monotonic() - maintenance_started
     result.reports_by_status = dict(
         AgencyReport.objects.filter(plan_id__in=result.plan_ids).order_by().values_list("status")
         .annotate(n=models.Count("pk")).values_list("status", "n"))
     result.elapsed_seconds = time.monotonic() - started
     return result
+
+
+BIG_TABLES = ["reports_indicatorentry", "reports_taskentry", "reports_agencyreport", "reports_reportevent"]
+
+
+def _vacuum_analyze() -> None:
+    """Statistics for the planner, and (outside a transaction) the visibility map a freshly copied table lacks:
+    index-only scans then skip the heap as they would on a lived-in database, and autovacuum has nothing
+    left to do in the middle of the measurements that follow."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if not connection.in_atomic_block:
+            cursor.execute(f"VACUUM {', '.join(BIG_TABLES)}")
+        cursor.execute("ANALYZE")
 
 
 def _session_for_bulk() -> None:
@@ -343,66 +379,131 @@ def _refuse_or_clear(codes: list[str], *, replace: bool, log) -> None:
 
 def delete_bench_data() -> dict[str, int]:
     """Delete every row that belongs to a bench province (codes `bench-NN`) or a bench user (`bench-NN-…`),
-    and nothing else: raw DELETEs following the foreign keys down from those roots (the ORM's delete would
-    load millions of entries to send their signals). Returns the rows deleted per table."""
+    and nothing else. Returns the rows deleted per table.
+
+    Raw SQL following every foreign key Django knows (auto-created many-to-many tables and history included)
+    down from those roots: the ORM's delete would load millions of entries to send their signals. Each
+    table's doomed ids are gathered once, parents before children, into a temporary table; then the rows go,
+    children first."""
     from agencies.models import Province
 
-    deleted: dict[str, int] = {}
+    codes = [c for c in Province.objects.filter(code__startswith="bench-").values_list("code", flat=True)
+             if CODE_RE.match(c)]
+    usernames = [u for u in User.objects.filter(username__startswith="bench-").values_list("username", flat=True)
+                 if re.match(USERNAME_RE, u)]
+    roots = {Province: f"code IN ({_quoted(codes)})" if codes else None,
+             User: f"username IN ({_quoted(usernames)})" if usernames else None}
+    roots = {model: where for model, where in roots.items() if where}
+    if not roots:
+        return {}
     children = _children_by_model()
-    with transaction.atomic():
+    order = _top_down(list(roots), children)
+    deleted: dict[str, int] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
         _session_for_bulk()
-        bench_provinces = f"SELECT id FROM {Province._meta.db_table} WHERE code IN (SELECT code FROM " \
-                          f"{Province._meta.db_table} WHERE code ~ '^bench-[0-9][0-9]$')"
-        if connection.vendor != "postgresql":
-            codes = [c for c in Province.objects.values_list("code", flat=True) if CODE_RE.match(c)]
-            bench_provinces = f"SELECT id FROM {Province._meta.db_table} WHERE code IN ({_quoted(codes)})"
-        _delete(Province, bench_provinces, children, deleted, path=())
-        usernames = [u for u in User.objects.filter(username__startswith="bench-").values_list("username", flat=True)
-                     if re.match(USERNAME_RE, u)]
-        if usernames:
-            _delete(User, f"SELECT id FROM {User._meta.db_table} WHERE username IN ({_quoted(usernames)})",
-                    children, deleted, path=())
+        # Every foreign key of these tables is followed below, so the per-row checks at commit would only
+        # repeat them (where the role may skip them).
+        skip_checks = _row_checks_off()
+        doomed: dict[type, str] = {}
+        leaves: dict[type, str] = {}  # nothing points to these: deleted straight from their condition
+        reached = set(order)
+        for n, model in enumerate(order):
+            table, pk = model._meta.db_table, model._meta.pk.column
+            conditions = [f"({roots[model]})"] if model in roots else []
+            conditions += [f"{column} IN ({_doomed_keys(parent, target, doomed)})"
+                           for parent, column, target in _parents(model, children)
+                           if parent in doomed and parent is not model]
+            if not conditions:
+                continue
+            if not any(kid in reached and kid is not model for kid, *_c in children.get(model, [])):
+                # One scan with every condition (millions of entries: gathering their ids first would cost
+                # more than deleting them).
+                leaves[model] = " OR ".join(conditions)
+                continue
+            if pk is None:
+                raise RuntimeError(f"bench data: {table} has a composite key and rows pointing to it")
+            doomed[model] = f"bench_doomed_{n}"
+            selects = [f"SELECT {pk} AS id FROM {table} WHERE {condition}" for condition in conditions]
+            cursor.execute(f"CREATE TEMPORARY TABLE {doomed[model]} AS {' UNION '.join(selects)}")
+            cursor.execute(f"SELECT count(*) FROM {doomed[model]}")
+            count = cursor.fetchone()[0]
+            if count > 1000 and connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {doomed[model]}")  # a hash join, not a loop over the primary key
+        for model in reversed(order):
+            table, pk = model._meta.db_table, model._meta.pk.column
+            if model in leaves:
+                cursor.execute(f"DELETE FROM {table} WHERE {leaves[model]}")
+            elif model in doomed:
+                cursor.execute(f"DELETE FROM {table} WHERE {pk} IN (SELECT id FROM {doomed[model]})")
+            else:
+                continue
+            if cursor.rowcount:
+                deleted[table] = cursor.rowcount
+        for name in doomed.values():
+            cursor.execute(f"DROP TABLE {name}")
+        if skip_checks:
+            _row_checks_on()
     return deleted
 
 
+def _parents(model, children) -> list[tuple[type, str, str]]:
+    return [(parent, column, target) for parent, kids in children.items() for kid, column, target in kids
+            if kid is model]
+
+
+def _doomed_keys(parent, target: str, doomed: dict) -> str:
+    """The values of `parent`'s column `target` (what a foreign key holds) over its doomed rows."""
+    if target == parent._meta.pk.column:
+        return f"SELECT id FROM {doomed[parent]}"
+    return (f"SELECT {target} FROM {parent._meta.db_table} "
+            f"WHERE {parent._meta.pk.column} IN (SELECT id FROM {doomed[parent]})")
+
+
+def _top_down(roots: list[type], children) -> list[type]:
+    """The models reachable from `roots` by foreign keys, each after every model it points to (Kahn's order;
+    a model pointing to itself keeps its place: such rows go with the rest of their set)."""
+    reachable, stack = set(), list(roots)
+    while stack:
+        model = stack.pop()
+        if model not in reachable:
+            reachable.add(model)
+            stack += [kid for kid, *_columns in children.get(model, [])]
+    waiting = {model: {parent for parent, *_c in _parents(model, children) if parent in reachable and parent is not model}
+               for model in reachable}
+    order = []
+    ready = sorted((m for m, parents in waiting.items() if not parents), key=lambda m: m._meta.label)
+    while ready:
+        model = ready.pop(0)
+        order.append(model)
+        for kid, *_columns in children.get(model, []):
+            if kid in waiting and model in waiting[kid]:
+                waiting[kid].discard(model)
+                if not waiting[kid] and kid not in order and kid not in ready:
+                    ready.append(kid)
+    if len(order) != len(reachable):
+        raise RuntimeError("bench data: the foreign keys form a cycle; cannot order the deletion")
+    return order
+
+
 def _quoted(values: list[str]) -> str:
-    if not values:
-        return "NULL"
     for value in values:
-        assert re.fullmatch(r"[a-z0-9-]+", value), value  # bench codes and usernames only
+        if not re.fullmatch(r"[a-z0-9-]+", value):  # bench codes and usernames only: nothing to escape
+            raise ValueError(value)
     return ", ".join(f"'{value}'" for value in values)
 
 
-def _children_by_model() -> dict[type, list[tuple[type, str]]]:
-    """Model → every (model, column) holding a foreign key to it, auto-created M2M tables and history included."""
-    children: dict[type, list[tuple[type, str]]] = {}
+def _children_by_model() -> dict[type, list[tuple[type, str, str]]]:
+    """Model → every (model, column, column it points to) holding a foreign key to it, auto-created M2M
+    tables and history included."""
+    children: dict[type, list[tuple[type, str, str]]] = {}
     for model in apps.get_models(include_auto_created=True):
         if model._meta.proxy or not model._meta.managed:
             continue
         for f in model._meta.local_fields:
             if f.is_relation and f.many_to_one or (f.is_relation and f.one_to_one and not f.remote_field.parent_link):
                 target = f.remote_field.model._meta.concrete_model
-                children.setdefault(target, []).append((model, f.column))
+                children.setdefault(target, []).append((model, f.column, f.target_field.column))
     return children
-
-
-def _delete(model, ids_sql: str, children, deleted: dict[str, int], path: tuple) -> None:
-    """Delete the rows of `model` whose ids `ids_sql` selects, their dependants first."""
-    table = model._meta.db_table
-    for child, column in children.get(model._meta.concrete_model, []):
-        if child is model:
-            continue  # a row pointing at another row of the same set (agency → parent) goes with it
-        if child in path:
-            continue
-        child_ids = f"SELECT id FROM {child._meta.db_table} WHERE {column} IN ({ids_sql})"
-        if child._meta.pk.column != "id":
-            child_ids = f"SELECT {child._meta.pk.column} FROM {child._meta.db_table} WHERE {column} IN ({ids_sql})"
-        _delete(child, child_ids, children, deleted, path=(*path, model))
-    with connection.cursor() as cursor:
-        pk = model._meta.pk.column
-        cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({ids_sql})")
-        if cursor.rowcount:
-            deleted[table] = deleted.get(table, 0) + cursor.rowcount
 
 
 # ---------------------------------------------------------------- one province
@@ -658,7 +759,7 @@ def _province(result: GeneratedData, spec: Scale, number: int, code: str, seed: 
     result.add("task_entries", _task_entries(rng, report_rows, task_reporters, task_span))
     if skip_checks:
         _row_checks_on()
-        _check_references(plan.pk, result)
+        result.references_unchecked = True
     return province.pk, plan.pk
 
 
@@ -682,9 +783,10 @@ def _row_checks_on() -> None:
         cursor.execute("SET LOCAL session_replication_role = origin")
 
 
-def _check_references(plan_id: int, result: GeneratedData) -> None:
-    """The foreign keys of the rows just copied, checked with one join per table: every entry's report and
-    item, every event's report, every report's agency and period belong to this plan and its province."""
+def _check_references(result: GeneratedData) -> None:
+    """The foreign keys of the rows copied, checked with one join per table once everything is written: every
+    entry's report and item, every event's report, every report's agency and period belong to the same plan
+    and province."""
     checks = {
         "reports": """SELECT count(*) FROM reports_agencyreport r
                       JOIN reports_reportingperiod p ON p.id = r.period_id AND p.plan_id = r.plan_id
@@ -710,11 +812,10 @@ def _check_references(plan_id: int, result: GeneratedData) -> None:
     }
     with connection.cursor() as cursor:
         for table, sql in checks.items():
-            cursor.execute(sql, [plan_id])
+            cursor.execute(sql.replace("= %s", "= ANY(%s)"), [result.plan_ids])
             found = cursor.fetchone()[0]
-            expected = result.last_copied[table]
-            if found != expected:
-                raise RuntimeError(f"bench data: {expected - found} {table} rows of plan {plan_id} point nowhere")
+            if found != result.counts[table]:
+                raise RuntimeError(f"bench data: {result.counts[table] - found} {table} rows point nowhere")
 
 
 def _dec(value: float, kind: str) -> str:
@@ -864,52 +965,50 @@ def _indicator_entries(rng, report_rows, plans_of: list[IndicatorPlan], reportin
     params = {(agency.pk, ind.id): (rng.uniform(0.5, 1.5), rng.uniform(-8, 8), rng.uniform(0.2, years - 0.5),
                                     rng.uniform(0.5, 2.0))
               for agency in reporting for ind in plans_of}
-    written = 0
-    batch: list[str] = []
-    returned_marks = 0
-    block, quarter_values = None, {}
-    for row in report_rows:  # ordered by agency, then period: by report id
-        if (row.agency_id, row.period.year) != block:
-            block, quarter_values = (row.agency_id, row.period.year), {}
-        quarter = row.period.quarter
-        t = _period_t(row.period, first_year)
-        for ind in plans_of:
-            weight, offset, start, duration = params[(row.agency_id, ind.id)]
-            value = numerator = denominator = None
-            state = ""
-            kind = ind.kind
-            if quarter is None and kind in FLOWS:
-                sums = [quarter_values.get((ind.id, q)) for q in (1, 2, 3, 4)]
-                if all(s is not None for s in sums):
-                    if kind == "flow_count":
-                        value = str(sum(int(s[0]) for s in sums))
-                    else:
-                        numerator = str(sum(int(s[1]) for s in sums))
-                        denominator = str(sum(int(s[2]) for s in sums))
-                else:  # the year's quarters are not all open yet (an earlier --today)
-                    value, numerator, denominator = _one(kind, ind, t, years, weight, offset, rng, 4)
-            elif kind == "milestone":
-                state = "completed" if t >= start + duration else "in_progress" if t >= start else "not_started"
-            elif quarter is None and (ind.id, 4) in quarter_values:
-                value, numerator, denominator = quarter_values[(ind.id, 4)]
-            else:
-                value, numerator, denominator = _one(kind, ind, t, years, weight, offset, rng, 1)
-            if quarter is not None:
-                quarter_values[(ind.id, quarter)] = (value, numerator, denominator)
-            if row.fill < 1 and rng.random() >= row.fill:
+
+    def lines() -> Iterator[str]:
+        returned_marks = 0
+        block, quarter_values = None, {}
+        for row in report_rows:  # ordered by agency, then period: by report id
+            if (row.agency_id, row.period.year) != block:
+                block, quarter_values = (row.agency_id, row.period.year), {}
+            quarter = row.period.quarter
+            t = _period_t(row.period, first_year)
+            for ind in plans_of:
+                weight, offset, start, duration = params[(row.agency_id, ind.id)]
                 value = numerator = denominator = None
                 state = ""
-            return_reason = ""
-            if row.status == "returned":
-                returned_marks += 1
-                if returned_marks % 37 == 1 and (value or numerator or state):
-                    return_reason = "Số liệu tăng bất thường so với kỳ trước, đề nghị kiểm tra."
-            batch.append(f"{row.id}\t{ind.id}\t{value or NULL}\t{numerator or NULL}\t{denominator or NULL}\t"
-                         f"{state}\t\t\t{NULL}\t{return_reason}")
-        if len(batch) >= 200_000:
-            written += _copy("reports_indicatorentry", columns, batch)
-            batch = []
-    return written + _copy("reports_indicatorentry", columns, batch)
+                kind = ind.kind
+                if quarter is None and kind in FLOWS:
+                    sums = [quarter_values.get((ind.id, q)) for q in (1, 2, 3, 4)]
+                    if all(s is not None for s in sums):
+                        if kind == "flow_count":
+                            value = str(sum(int(s[0]) for s in sums))
+                        else:
+                            numerator = str(sum(int(s[1]) for s in sums))
+                            denominator = str(sum(int(s[2]) for s in sums))
+                    else:  # the year's quarters are not all open yet (an earlier --today)
+                        value, numerator, denominator = _one(kind, ind, t, years, weight, offset, rng, 4)
+                elif kind == "milestone":
+                    state = "completed" if t >= start + duration else "in_progress" if t >= start else "not_started"
+                elif quarter is None and (ind.id, 4) in quarter_values:
+                    value, numerator, denominator = quarter_values[(ind.id, 4)]
+                else:
+                    value, numerator, denominator = _one(kind, ind, t, years, weight, offset, rng, 1)
+                if quarter is not None:
+                    quarter_values[(ind.id, quarter)] = (value, numerator, denominator)
+                if row.fill < 1 and rng.random() >= row.fill:
+                    value = numerator = denominator = None
+                    state = ""
+                return_reason = ""
+                if row.status == "returned":
+                    returned_marks += 1
+                    if returned_marks % 37 == 1 and (value or numerator or state):
+                        return_reason = "Số liệu tăng bất thường so với kỳ trước, đề nghị kiểm tra."
+                yield (f"{row.id}\t{ind.id}\t{value or NULL}\t{numerator or NULL}\t{denominator or NULL}\t"
+                       f"{state}\t\t\t{NULL}\t{return_reason}")
+
+    return _copy("reports_indicatorentry", columns, lines())
 
 
 def _one(kind, ind, t, years, weight, offset, rng, quarters):
