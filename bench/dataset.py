@@ -2,14 +2,13 @@
 `BenchData.load()` finds what the measurements need by the codes of the contract (COMMON.md): provinces
 `bench-NN`, plans `bench-NN-kh`, users `bench-NN-staff`, `bench-NN-leader`, `bench-NN-aNNN`.
 
-The data comes from `manage.py bench_data` (helper "benchdata"); until that command exists, from
-bench.fallback_data, which lays out the same codes.
+The data comes from `manage.py bench_data --scale SCALE` (bench/data.py).
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 
 from bench.measure import Measurement
 
@@ -21,13 +20,10 @@ def generate(scale: str, seed: int = 1) -> Measurement:
     import time
 
     start = time.perf_counter()
-    if "bench_data" in get_commands():
-        call_command("bench_data", scale=scale, seed=seed, verbosity=0)
-        source = "manage.py bench_data"
-    else:
-        from bench import fallback_data
+    import io
 
-        source = fallback_data.generate(scale, seed)["source"]
+    call_command("bench_data", scale=scale, seed=seed, stdout=io.StringIO())
+    source = "manage.py bench_data"
     seconds = time.perf_counter() - start
     data = BenchData.load()
     return Measurement("", round(seconds, 1), label="data generation", unit="s",

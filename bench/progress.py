@@ -14,6 +14,7 @@ recompute after one approval, the floor, and the recompute's peak memory.
 import json
 import subprocess
 import sys
+import time
 
 from django.db import connection
 
@@ -79,7 +80,7 @@ def run(bench) -> list[Measurement]:
     reports = list(AgencyReport.objects.filter(plan=plan, status=AgencyReport.Status.SUBMITTED)
                    .select_related("period").order_by("-period__starts_on", "pk")[:INCREMENTAL_RUNS])
     incremental, approvals, touched = [], [], []
-    import time
+
 
     for report in reports:
         start = time.perf_counter()
