@@ -76,7 +76,7 @@ def test_performance_md_shows_each_figure_beside_its_budget():
     assert "| plan page | 70.0 ms | 90.0 ms | 14 | holds |" in page
     assert "2 cores, 23.5 GiB memory, PostgreSQL 15.19" in page
     assert "SCALE=province" in page and "total bench time 6 min 12 s" in page
-    assert "- data generation: 31.000 s — manage.py bench_data" in page
+    assert "- data generation: 31.0 s — manage.py bench_data" in page
 
 
 def test_performance_md_keeps_everything_after_the_marker():
