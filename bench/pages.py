@@ -4,8 +4,9 @@ The list of pages is data: `PAGES`, rows of (name, user, url builder). A builder
 plan, a submitted report, a draft report and its reporter, …, looked up once) and returns a path, or None
 when the data has no such subject (the page is then reported as not measured). Add a row to measure a page.
 
-Timing: REQUESTS sequential requests per page through gunicorn (after WARMUP untimed ones), as that user
-(a session cookie, or an API token for /api/). Queries: one request through Django's test client inside
+Timing: REQUESTS sequential requests per page through gunicorn (after WARMUP untimed ones; fewer, at least
+MIN_REQUESTS, for a page slower than PAGE_SECONDS in all), as that user (a session cookie, or an API token
+for /api/). Queries: one request through Django's test client inside
 CaptureQueriesContext, in this process (gunicorn's workers cannot count for us).
 """
 
@@ -21,6 +22,10 @@ from bench.measure import Measurement, median, ms, p95
 
 REQUESTS = 20
 WARMUP = 1
+# A slow page stops being sampled after this many seconds (with at least MIN_REQUESTS samples): the whole
+# bench must stay within minutes, and a page this slow fails its budget whatever the exact p95.
+PAGE_SECONDS = 15
+MIN_REQUESTS = 5
 
 
 @dataclass
@@ -197,12 +202,17 @@ def run(bench) -> list[Measurement]:
         client = bench.client(username, api=path.startswith("/api/")) if username else bench.client()
         for _ in range(WARMUP):
             client.get(path)
-        answers = [client.get(path) for _ in range(REQUESTS)]
+        answers = []
+        spent = 0.0
+        while len(answers) < REQUESTS and (spent < PAGE_SECONDS or len(answers) < MIN_REQUESTS):
+            answers.append(client.get(path))
+            spent += answers[-1].seconds
         samples = [a.seconds for a in answers]
         statuses = sorted({a.status for a in answers})
         queries, test_status = _queries(username, path)
         p95s[name] = ms(p95(samples))
-        details[name] = {"path": path, "user": username or "anonymous", "p50_ms": ms(median(samples)),
+        details[name] = {"path": path, "user": username or "anonymous", "requests": len(samples),
+                         "p50_ms": ms(median(samples)),
                          "p95_ms": p95s[name], "statuses": statuses, "queries": queries,
                          "bytes": len(answers[-1].body)}
         if statuses != [200] or test_status != 200:
@@ -214,7 +224,8 @@ def run(bench) -> list[Measurement]:
     not_ok = {k: d["statuses"] for k, d in details.items() if d.get("statuses") not in (None, [200])}
     return [
         Measurement("pages_p95_ms", p95s, unit="ms", details=details,
-                    note=f"{REQUESTS} sequential requests per page through gunicorn after {WARMUP} warm-up ones"),
+                    note=f"{REQUESTS} sequential requests per page through gunicorn after {WARMUP} warm-up one(s) "
+                         f"(at least {MIN_REQUESTS} for a page slower than {PAGE_SECONDS} s in all)"),
         Measurement("pages_max_p95_ms", max(measured) if measured else None, unit="ms",
                     note=f"slowest: {worst}; {len(measured)} pages measured"
                          f"{'; not 200: ' + str(not_ok) if not_ok else ''}"),
