@@ -31,11 +31,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-import io
 import random
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -52,6 +51,7 @@ CODE_RE = re.compile(r"^bench-\d\d$")
 USERNAME_RE = r"^bench-[0-9][0-9]-"
 EMAIL_DOMAIN = "bench.example"
 NULL = r"\N"  # COPY's NULL
+FLOWS = {"flow_count", "ratio_flow"}
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,9 @@ class GeneratedData:
     province_ids: list[int] = field(default_factory=list)
     plan_ids: list[int] = field(default_factory=list)
     reports_by_status: dict[str, int] = field(default_factory=dict)
-    checksum: str = ""
     elapsed_seconds: float = 0.0
     recompute_seconds: float = 0.0
+    references_unchecked: bool = field(default=False, repr=False)  # COPY skipped the foreign key triggers
 
     def add(self, table: str, n: int) -> None:
         self.counts[table] = self.counts.get(table, 0) + n
@@ -215,20 +215,40 @@ def _tsv(value) -> str:
     return str(value)
 
 
-def _copy(table: str, columns: Iterable[str], lines: list[str]) -> int:
+class _LineStream:
+    """The file COPY reads: lines pulled from a generator as the server asks for them, so that Python makes
+    the next rows while PostgreSQL indexes the previous ones (two cores at work, not one after the other)."""
+
+    def __init__(self, lines: Iterable[str]):
+        self._lines = iter(lines)
+        self.count = 0
+
+    def read(self, size: int = -1) -> str:
+        parts, length = [], 0
+        for line in self._lines:
+            parts.append(line)
+            length += len(line) + 1
+            if 0 < size <= length:
+                break
+        self.count += len(parts)
+        return "\n".join(parts) + "\n" if parts else ""
+
+    readline = read
+
+
+def _copy(table: str, columns: Iterable[str], lines: Iterable[str]) -> int:
     """Write rows (tab-separated lines, \\N for NULL) with COPY; an INSERT per row on other databases."""
-    if not lines:
-        return 0
     columns = list(columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO("\n".join(lines) + "\n")
-            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-        else:
+            stream = _LineStream(lines)
+            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", stream, size=1 << 18)
+            return stream.count
+        rows = [[None if v == NULL else v for v in line.split("\t")] for line in lines]
+        if rows:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                               [[None if v == r"\N" else v for v in line.split("\t")] for line in lines])
-    return len(lines)
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        return len(rows)
 
 
 def _line(*values) -> str:
@@ -271,10 +291,11 @@ def generate(scale: str, seed: int = 1, today: dt.date | None = None, *, years: 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    if result.references_unchecked:
+        _check_references(result)
     result.reports_by_status = dict(
         AgencyReport.objects.filter(plan_id__in=result.plan_ids).order_by().values_list("status")
         .annotate(n=models.Count("pk")).values_list("status", "n"))
-    result.checksum = checksum(result.plan_ids)
     result.elapsed_seconds = time.monotonic() - started
     return result
 
@@ -342,66 +363,119 @@ def _refuse_or_clear(codes: list[str], *, replace: bool, log) -> None:
 
 def delete_bench_data() -> dict[str, int]:
     """Delete every row that belongs to a bench province (codes `bench-NN`) or a bench user (`bench-NN-…`),
-    and nothing else: raw DELETEs following the foreign keys down from those roots (the ORM's delete would
-    load millions of entries to send their signals). Returns the rows deleted per table."""
+    and nothing else. Returns the rows deleted per table.
+
+    Raw SQL following every foreign key Django knows (auto-created many-to-many tables and history included)
+    down from those roots: the ORM's delete would load millions of entries to send their signals. Each
+    table's doomed ids are gathered once, parents before children, into a temporary table; then the rows go,
+    children first."""
     from agencies.models import Province
 
-    deleted: dict[str, int] = {}
+    codes = [c for c in Province.objects.filter(code__startswith="bench-").values_list("code", flat=True)
+             if CODE_RE.match(c)]
+    usernames = [u for u in User.objects.filter(username__startswith="bench-").values_list("username", flat=True)
+                 if re.match(USERNAME_RE, u)]
+    roots = {Province: f"code IN ({_quoted(codes)})" if codes else None,
+             User: f"username IN ({_quoted(usernames)})" if usernames else None}
+    roots = {model: where for model, where in roots.items() if where}
+    if not roots:
+        return {}
     children = _children_by_model()
-    with transaction.atomic():
+    order = _top_down(list(roots), children)
+    deleted: dict[str, int] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
         _session_for_bulk()
-        bench_provinces = f"SELECT id FROM {Province._meta.db_table} WHERE code IN (SELECT code FROM " \
-                          f"{Province._meta.db_table} WHERE code ~ '^bench-[0-9][0-9]$')"
-        if connection.vendor != "postgresql":
-            codes = [c for c in Province.objects.values_list("code", flat=True) if CODE_RE.match(c)]
-            bench_provinces = f"SELECT id FROM {Province._meta.db_table} WHERE code IN ({_quoted(codes)})"
-        _delete(Province, bench_provinces, children, deleted, path=())
-        usernames = [u for u in User.objects.filter(username__startswith="bench-").values_list("username", flat=True)
-                     if re.match(USERNAME_RE, u)]
-        if usernames:
-            _delete(User, f"SELECT id FROM {User._meta.db_table} WHERE username IN ({_quoted(usernames)})",
-                    children, deleted, path=())
+        # Every foreign key of these tables is followed below, so the per-row checks at commit would only
+        # repeat them (where the role may skip them).
+        skip_checks = _row_checks_off()
+        doomed: dict[type, str] = {}
+        for n, model in enumerate(order):
+            table, pk = model._meta.db_table, model._meta.pk.column
+            selects = [f"SELECT {pk} AS id FROM {table} WHERE {roots[model]}"] if model in roots else []
+            selects += [f"SELECT {pk} AS id FROM {table} WHERE {column} IN ({_doomed_keys(parent, target, doomed)})"
+                        for parent, column, target in _parents(model, children)
+                        if parent in doomed and parent is not model]
+            if not selects:
+                continue
+            doomed[model] = f"bench_doomed_{n}"
+            cursor.execute(f"CREATE TEMPORARY TABLE {doomed[model]} AS {' UNION '.join(selects)}")
+            cursor.execute(f"SELECT count(*) FROM {doomed[model]}")
+            count = cursor.fetchone()[0]
+            if count > 1000 and connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {doomed[model]}")  # a hash join, not a loop over the primary key
+            if not count:
+                cursor.execute(f"DROP TABLE {doomed[model]}")
+                del doomed[model]
+        for model in reversed(order):
+            if model in doomed:
+                table, pk = model._meta.db_table, model._meta.pk.column
+                cursor.execute(f"DELETE FROM {table} WHERE {pk} IN (SELECT id FROM {doomed[model]})")
+                deleted[table] = cursor.rowcount
+        for name in doomed.values():
+            cursor.execute(f"DROP TABLE {name}")
+        if skip_checks:
+            _row_checks_on()
     return deleted
 
 
+def _parents(model, children) -> list[tuple[type, str, str]]:
+    return [(parent, column, target) for parent, kids in children.items() for kid, column, target in kids
+            if kid is model]
+
+
+def _doomed_keys(parent, target: str, doomed: dict) -> str:
+    """The values of `parent`'s column `target` (what a foreign key holds) over its doomed rows."""
+    if target == parent._meta.pk.column:
+        return f"SELECT id FROM {doomed[parent]}"
+    return (f"SELECT {target} FROM {parent._meta.db_table} "
+            f"WHERE {parent._meta.pk.column} IN (SELECT id FROM {doomed[parent]})")
+
+
+def _top_down(roots: list[type], children) -> list[type]:
+    """The models reachable from `roots` by foreign keys, each after every model it points to (Kahn's order;
+    a model pointing to itself keeps its place: such rows go with the rest of their set)."""
+    reachable, stack = set(), list(roots)
+    while stack:
+        model = stack.pop()
+        if model not in reachable:
+            reachable.add(model)
+            stack += [kid for kid, *_columns in children.get(model, [])]
+    waiting = {model: {parent for parent, *_c in _parents(model, children) if parent in reachable and parent is not model}
+               for model in reachable}
+    order = []
+    ready = sorted((m for m, parents in waiting.items() if not parents), key=lambda m: m._meta.label)
+    while ready:
+        model = ready.pop(0)
+        order.append(model)
+        for kid, *_columns in children.get(model, []):
+            if kid in waiting and model in waiting[kid]:
+                waiting[kid].discard(model)
+                if not waiting[kid] and kid not in order and kid not in ready:
+                    ready.append(kid)
+    if len(order) != len(reachable):
+        raise RuntimeError("bench data: the foreign keys form a cycle; cannot order the deletion")
+    return order
+
+
 def _quoted(values: list[str]) -> str:
-    if not values:
-        return "NULL"
     for value in values:
-        assert re.fullmatch(r"[a-z0-9-]+", value), value  # bench codes and usernames only
+        if not re.fullmatch(r"[a-z0-9-]+", value):  # bench codes and usernames only: nothing to escape
+            raise ValueError(value)
     return ", ".join(f"'{value}'" for value in values)
 
 
-def _children_by_model() -> dict[type, list[tuple[type, str]]]:
-    """Model → every (model, column) holding a foreign key to it, auto-created M2M tables and history included."""
-    children: dict[type, list[tuple[type, str]]] = {}
+def _children_by_model() -> dict[type, list[tuple[type, str, str]]]:
+    """Model → every (model, column, column it points to) holding a foreign key to it, auto-created M2M
+    tables and history included."""
+    children: dict[type, list[tuple[type, str, str]]] = {}
     for model in apps.get_models(include_auto_created=True):
         if model._meta.proxy or not model._meta.managed:
             continue
         for f in model._meta.local_fields:
             if f.is_relation and f.many_to_one or (f.is_relation and f.one_to_one and not f.remote_field.parent_link):
                 target = f.remote_field.model._meta.concrete_model
-                children.setdefault(target, []).append((model, f.column))
+                children.setdefault(target, []).append((model, f.column, f.target_field.column))
     return children
-
-
-def _delete(model, ids_sql: str, children, deleted: dict[str, int], path: tuple) -> None:
-    """Delete the rows of `model` whose ids `ids_sql` selects, their dependants first."""
-    table = model._meta.db_table
-    for child, column in children.get(model._meta.concrete_model, []):
-        if child is model:
-            continue  # a row pointing at another row of the same set (agency → parent) goes with it
-        if child in path:
-            continue
-        child_ids = f"SELECT id FROM {child._meta.db_table} WHERE {column} IN ({ids_sql})"
-        if child._meta.pk.column != "id":
-            child_ids = f"SELECT {child._meta.pk.column} FROM {child._meta.db_table} WHERE {column} IN ({ids_sql})"
-        _delete(child, child_ids, children, deleted, path=(*path, model))
-    with connection.cursor() as cursor:
-        pk = model._meta.pk.column
-        cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({ids_sql})")
-        if cursor.rowcount:
-            deleted[table] = deleted.get(table, 0) + cursor.rowcount
 
 
 # ---------------------------------------------------------------- one province
@@ -634,12 +708,14 @@ def _province(result: GeneratedData, spec: Scale, number: int, code: str, seed: 
         for year in range(first_year, last_year + 1) for quarter in (1, 2, 3, 4, None)])
     result.add("periods", len(periods))
     open_periods = [p for p in periods if p.starts_on <= today]
-    now = dt.datetime.combine(today, dt.time(10, 0), tzinfo=VIETNAM)
+    # Every event happened before today began: the same rows whatever the hour of the run, none in the future.
+    now = dt.datetime.combine(today, dt.time.min, tzinfo=VIETNAM)
     report_rows, events = _reports(rng, plan.pk, open_periods, reporting, reporter_of, staff, now, today)
     report_columns = ["agency_id", "plan_id", "period_id", "status", "version", "submitted_at", "first_submitted_at",
                       "submitted_by_id", "confirmed_by_id", "approved_at", "approved_by_id", "return_reason",
                       "reopened_reason", "achievements", "shortcomings", "difficulties", "proposals",
                       "source_reference", "entered_by_id", "entered_on_behalf", "created_at", "updated_at"]
+    skip_checks = _row_checks_off()
     result.add("reports", _copy("reports_agencyreport", report_columns, [r.line() for r in report_rows]))
     with connection.cursor() as cursor:
         cursor.execute("SELECT agency_id, period_id, id FROM reports_agencyreport WHERE plan_id = %s", [plan.pk])
@@ -653,7 +729,65 @@ def _province(result: GeneratedData, spec: Scale, number: int, code: str, seed: 
     result.add("indicator_entries", _indicator_entries(rng, report_rows, plans_of, reporting, spec.years,
                                                        first_year))
     result.add("task_entries", _task_entries(rng, report_rows, task_reporters, task_span))
+    if skip_checks:
+        _row_checks_on()
+        result.references_unchecked = True
     return province.pk, plan.pk
+
+
+def _row_checks_off() -> bool:
+    """Skip the per-row foreign key triggers for this transaction's COPYs, where the role may (a superuser):
+    PostgreSQL would otherwise queue two checks per entry and run them one by one at commit, the larger
+    part of the whole run. `_check_references` then checks the same references at once."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+        if not (row and row[0]):
+            return False
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    return True
+
+
+def _row_checks_on() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def _check_references(result: GeneratedData) -> None:
+    """The foreign keys of the rows copied, checked with one join per table once everything is written: every
+    entry's report and item, every event's report, every report's agency and period belong to the same plan
+    and province."""
+    checks = {
+        "reports": """SELECT count(*) FROM reports_agencyreport r
+                      JOIN reports_reportingperiod p ON p.id = r.period_id AND p.plan_id = r.plan_id
+                      JOIN plans_plan pl ON pl.id = r.plan_id
+                      JOIN agencies_agency a ON a.id = r.agency_id AND a.province_id = pl.province_id
+                      LEFT JOIN auth_user s ON s.id = r.submitted_by_id
+                      LEFT JOIN auth_user ap ON ap.id = r.approved_by_id
+                      LEFT JOIN auth_user en ON en.id = r.entered_by_id
+                      WHERE r.plan_id = %s AND (r.submitted_by_id IS NULL OR s.id IS NOT NULL)
+                      AND (r.approved_by_id IS NULL OR ap.id IS NOT NULL)
+                      AND (r.entered_by_id IS NULL OR en.id IS NOT NULL)""",
+        "report_events": """SELECT count(*) FROM reports_reportevent e
+                            JOIN reports_agencyreport r ON r.id = e.report_id JOIN auth_user u ON u.id = e.actor_id
+                            WHERE r.plan_id = %s""",
+        "indicator_entries": """SELECT count(*) FROM reports_indicatorentry e
+                                JOIN reports_agencyreport r ON r.id = e.report_id
+                                JOIN indicators_indicator i ON i.id = e.indicator_id AND i.plan_id = r.plan_id
+                                WHERE r.plan_id = %s""",
+        "task_entries": """SELECT count(*) FROM reports_taskentry e
+                           JOIN reports_agencyreport r ON r.id = e.report_id
+                           JOIN plans_task t ON t.id = e.task_id AND t.plan_id = r.plan_id
+                           WHERE r.plan_id = %s""",
+    }
+    with connection.cursor() as cursor:
+        for table, sql in checks.items():
+            cursor.execute(sql.replace("= %s", "= ANY(%s)"), [result.plan_ids])
+            found = cursor.fetchone()[0]
+            if found != result.counts[table]:
+                raise RuntimeError(f"bench data: {result.counts[table] - found} {table} rows point nowhere")
 
 
 def _dec(value: float, kind: str) -> str:
@@ -708,13 +842,15 @@ RETURN_REASONS = ["Số liệu chưa khớp với báo cáo kỳ trước, đề
                   "Đề nghị bổ sung nguồn số liệu."]
 
 
-def _pick(rng: random.Random, mix: list[tuple[str, float]]) -> str:
-    roll, total = rng.random(), 0.0
-    for status, share in mix:
-        total += share
-        if roll < total:
-            return status
-    return mix[-1][0]
+def _spread(rng: random.Random, mix: list[tuple[str, float]], count: int) -> list[str]:
+    """`count` statuses in the mix's proportions, each at least once when there are enough reports (so that
+    even the demo has every state), in a random order."""
+    wanted = {status: max(1 if count >= len(mix) else 0, round(share * count)) for status, share in mix}
+    largest = max(mix, key=lambda item: item[1])[0]
+    wanted[largest] += count - sum(wanted.values())
+    statuses = [status for status, n in wanted.items() for _ in range(n)]
+    rng.shuffle(statuses)
+    return statuses
 
 
 def _reports(rng, plan_id, periods, reporting, reporter_of, staff, now, today):
@@ -724,14 +860,18 @@ def _reports(rng, plan_id, periods, reporting, reporter_of, staff, now, today):
     after the due day's 00:00); a report that was returned and resubmitted keeps its first submission."""
     rows, events = [], []
     day = dt.timedelta(days=1)
+    # Agency by agency, its periods in order: the reports' ids then follow (agency, period), the order in which
+    # their entries are written (an index grows at its end, much faster than in the middle).
+    windows = []
     for period in periods:
         due_at = dt.datetime.combine(period.due_on, dt.time.min, tzinfo=VIETNAM)
         age = (today - period.due_on).days
-        mix = STATUS_MIX["current" if age < 0 else "recent" if age <= 120 else "old"]
         opened = dt.datetime.combine(period.starts_on, dt.time(0, 5), tzinfo=VIETNAM)
-        earliest = max(opened + day, min(due_at - 20 * day, now - 20 * day))
-        for agency in reporting:
-            status = _pick(rng, mix)
+        statuses = _spread(rng, STATUS_MIX["current" if age < 0 else "recent" if age <= 120 else "old"], len(reporting))
+        windows.append((period, due_at, age, statuses, opened, max(opened + day, min(due_at - 20 * day, now - 20 * day))))
+    for n, agency in enumerate(reporting):
+        for period, due_at, age, statuses, opened, earliest in windows:
+            status = statuses[n]
             reporter = reporter_of[agency.pk]
             key = (agency.pk, period.pk)
             log: list[tuple[str, object, dt.datetime, str]] = []
@@ -793,63 +933,57 @@ def _indicator_entries(rng, report_rows, plans_of: list[IndicatorPlan], reportin
     quarters and a stock's is its fourth quarter, so the annual and the quarterly reports agree."""
     columns = ["report_id", "indicator_id", "value", "numerator", "denominator", "milestone_state", "note",
                "source", "as_of", "return_reason"]
-    n_agencies = len(reporting)
     # Per (agency, indicator): weight (share of a total), offset (around a mean), milestone start/finish.
     params = {(agency.pk, ind.id): (rng.uniform(0.5, 1.5), rng.uniform(-8, 8), rng.uniform(0.2, years - 0.5),
                                     rng.uniform(0.5, 2.0))
               for agency in reporting for ind in plans_of}
-    by_agency_year: dict[tuple[int, int], list] = {}
-    for row in report_rows:
-        by_agency_year.setdefault((row.agency_id, row.period.year), []).append(row)
-    written = 0
-    batch: list[str] = []
-    returned_marks = 0
-    for (agency_id, _year), rows in sorted(by_agency_year.items(), key=lambda item: item[0]):
-        rows.sort(key=lambda r: r.period.quarter or 5)
-        for ind in plans_of:
-            weight, offset, start, duration = params[(agency_id, ind.id)]
-            quarter_values: dict[int, tuple] = {}
-            for row in rows:
-                quarter = row.period.quarter
-                t = _period_t(row.period, first_year)
+
+    def lines() -> Iterator[str]:
+        returned_marks = 0
+        block, quarter_values = None, {}
+        for row in report_rows:  # ordered by agency, then period: by report id
+            if (row.agency_id, row.period.year) != block:
+                block, quarter_values = (row.agency_id, row.period.year), {}
+            quarter = row.period.quarter
+            t = _period_t(row.period, first_year)
+            for ind in plans_of:
+                weight, offset, start, duration = params[(row.agency_id, ind.id)]
                 value = numerator = denominator = None
                 state = ""
                 kind = ind.kind
-                if quarter is None and kind in {"flow_count", "ratio_flow"}:
-                    sums = [quarter_values.get(q) for q in (1, 2, 3, 4)]
+                if quarter is None and kind in FLOWS:
+                    sums = [quarter_values.get((ind.id, q)) for q in (1, 2, 3, 4)]
                     if all(s is not None for s in sums):
                         if kind == "flow_count":
-                            value = f"{sum(int(s[0]) for s in sums)}"
+                            value = str(sum(int(s[0]) for s in sums))
                         else:
-                            numerator = f"{sum(int(s[1]) for s in sums)}"
-                            denominator = f"{sum(int(s[2]) for s in sums)}"
-                    else:
-                        value, numerator, denominator = _one(kind, ind, t, years, weight, offset, n_agencies, rng, 4)
-                elif quarter is None and 4 in quarter_values and kind != "milestone":
-                    value, numerator, denominator = quarter_values[4]
+                            numerator = str(sum(int(s[1]) for s in sums))
+                            denominator = str(sum(int(s[2]) for s in sums))
+                    else:  # the year's quarters are not all open yet (an earlier --today)
+                        value, numerator, denominator = _one(kind, ind, t, years, weight, offset, rng, 4)
                 elif kind == "milestone":
-                    state = ("completed" if t >= start + duration else "in_progress" if t >= start else "not_started")
+                    state = "completed" if t >= start + duration else "in_progress" if t >= start else "not_started"
+                elif quarter is None and (ind.id, 4) in quarter_values:
+                    value, numerator, denominator = quarter_values[(ind.id, 4)]
                 else:
-                    value, numerator, denominator = _one(kind, ind, t, years, weight, offset, n_agencies, rng, 1)
+                    value, numerator, denominator = _one(kind, ind, t, years, weight, offset, rng, 1)
                 if quarter is not None:
-                    quarter_values[quarter] = (value, numerator, denominator)
+                    quarter_values[(ind.id, quarter)] = (value, numerator, denominator)
                 if row.fill < 1 and rng.random() >= row.fill:
                     value = numerator = denominator = None
                     state = ""
                 return_reason = ""
-                if row.status == "returned" and returned_marks % 37 == 0 and (value or numerator or state):
-                    return_reason = "Số liệu tăng bất thường so với kỳ trước, đề nghị kiểm tra."
                 if row.status == "returned":
                     returned_marks += 1
-                batch.append(f"{row.id}\t{ind.id}\t{value or NULL}\t{numerator or NULL}\t{denominator or NULL}\t"
-                             f"{state}\t\t\t{NULL}\t{return_reason}")
-                if len(batch) >= 200_000:
-                    written += _copy("reports_indicatorentry", columns, batch)
-                    batch = []
-    return written + _copy("reports_indicatorentry", columns, batch)
+                    if returned_marks % 37 == 1 and (value or numerator or state):
+                        return_reason = "Số liệu tăng bất thường so với kỳ trước, đề nghị kiểm tra."
+                yield (f"{row.id}\t{ind.id}\t{value or NULL}\t{numerator or NULL}\t{denominator or NULL}\t"
+                       f"{state}\t\t\t{NULL}\t{return_reason}")
+
+    return _copy("reports_indicatorentry", columns, lines())
 
 
-def _one(kind, ind, t, years, weight, offset, n_agencies, rng, quarters):
+def _one(kind, ind, t, years, weight, offset, rng, quarters):
     """One agency's figure for a period (a quarter, or a year of `quarters` = 4 for a flow's annual)."""
     level = _progress(ind, t, years)
     noise = rng.uniform(0.97, 1.03)
@@ -875,7 +1009,9 @@ def _task_entries(rng, report_rows, task_reporters, task_span) -> int:
     for task, agencies in task_reporters:
         start, due = task_span[task.pk]
         for agency in agencies:
-            speed = rng.uniform(0.7, 1.4)
+            speed = rng.uniform(0.6, 1.4)
+            # A few agencies stall on a task: with a group leading it, the task ends overdue.
+            ceiling = rng.randint(30, 90) if rng.random() < 0.05 else 100
             for period in periods:
                 row = reports.get((agency.pk, period.pk))
                 if row is None:
@@ -890,7 +1026,7 @@ def _task_entries(rng, report_rows, task_reporters, task_span) -> int:
                         status, progress = "not_started", 0
                     else:
                         span = max(((due or period.ends_on) - start).days, 1)
-                        progress = min(100, round(100 * speed * (period.ends_on - start).days / span))
+                        progress = min(ceiling, round(100 * speed * (period.ends_on - start).days / span))
                         status = "completed" if progress >= 100 else "in_progress" if progress > 0 else "not_started"
                         done = "Đã hoàn thành" if status == "completed" else (
                             f"Đạt khoảng {progress}% khối lượng" if progress else "")
