@@ -57,6 +57,14 @@ class Subjects:
         return self._report("submitted")
 
     @cached_property
+    def public_plan_code(self) -> str:
+        """The plan, published (bench_data leaves it private; a province turns this on in the admin)."""
+        from plans.models import Plan
+
+        Plan.objects.filter(pk=self.plan.pk).update(public_progress=True)
+        return self.plan.code
+
+    @cached_property
     def approved_report(self):
         from reports.models import AgencyReport
 
@@ -188,8 +196,7 @@ PAGES: list[tuple] = [
     ("overview (leader)", "leader", lambda s: f"/tong-quan/?plan={s.plan.code}&year={s.year}"),
     ("indicator page (leader)", "leader", lambda s: f"/tong-quan/chi-tieu/{s.indicator.pk}/?year={s.year}"),
     ("agency page (leader)", "leader", _needs("agency")(lambda s: f"/tong-quan/co-quan/{s.agency.pk}/?plan={s.plan.code}")),
-    ("public progress (anonymous)", "anonymous",
-     lambda s: f"/cong-khai/{s.plan.code}/" if s.plan.public_progress else None),
+    ("public progress (anonymous)", "anonymous", lambda s: f"/cong-khai/{s.public_plan_code}/"),
     ("compiled report page", "staff", lambda s: f"/dau-ra/bao-cao-tong-hop/?plan={s.plan.code}"),
     ("admin index", "staff", lambda s: "/admin/"),
     ("admin audit log", "staff", lambda s: "/admin/nhat-ky-thay-doi/"),

@@ -144,6 +144,8 @@ def render(document: dict, previous: str = "", results_path: str = "") -> str:
             verdict = "holds" if value is not None and value <= PAGE_BUDGET_MS else "**fails**"
             if value is None:
                 verdict = "not measured"
+            elif detail.get("note"):  # not the expected answer (a 403, a 500): its time says nothing
+                verdict = f"**{detail['note']}**"
             lines.append(f"| {name} | {_shown(detail.get('p50_ms'), 'ms')} | {_shown(value, 'ms')} "
                          f"| {detail.get('queries', '—')} | {verdict} |")
     supporting = run.get("supporting") or {}

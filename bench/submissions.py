@@ -114,6 +114,14 @@ def _editable_pairs(bench, wanted: int) -> tuple[list[tuple[str, int]], int]:
     return found[:wanted], reopened
 
 
+def _status(answer) -> int | str:
+    """The HTTP status, or why there is none (the client waits Client.timeout, 60 s: nginx's default
+    proxy_read_timeout, what a user behind the deployed proxy would get)."""
+    if answer is None:
+        return "job past the deadline"
+    return answer.status or "no answer in 60 s"
+
+
 def _saved_events(report_ids: list[int]) -> Counter:
     from reports.models import ReportEvent
 
@@ -174,10 +182,10 @@ def run(bench) -> list[Measurement]:
             answers.append((username, pk, "timeout", None))
             continue
         answers += [(username, pk, kind, answer) for kind, answer in outcome]
-    statuses = Counter(a.status if a is not None else "timeout" for _u, _pk, _k, a in answers)
+    statuses = Counter(_status(a) for _u, _pk, _k, a in answers)
     latencies = [a.seconds for _u, _pk, _k, a in answers if a is not None]
     errors = sum(1 for _u, _pk, _k, a in answers if a is None or a.status != 200)
-    by_kind = {kind: dict(Counter(a.status if a else "timeout" for _u, _pk, k, a in answers if k == kind))
+    by_kind = {kind: dict(Counter(_status(a) for _u, _pk, k, a in answers if k == kind))
                for kind in ("read", "save", "retry", "submit", "timeout")}
 
     # Phase B: one draft, 20 clients at the same version, at once.
