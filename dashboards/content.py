@@ -72,10 +72,25 @@ def _cards(data) -> list[dict]:
                       "unit": _("nhiệm vụ"), "href": f"#{'tre-han' if key == TaskStatus.OVERDUE else 'tien-do-nv'}"})
     c = data.latest_compliance
     if data.latest_period is not None:
-        cards.append({"key": "on_time", "label": _("Báo cáo đúng hạn %(period)s") % {"period": data.latest_period.label},
-                      "value": _share(c.get("on_time", 0), c.get("expected", 0)), "unit": "%", "percent": True,
-                      "href": "#tuan-thu"})
+        share = _share(c.get("on_time", 0), c.get("expected", 0))
+        cards.append({"key": on_time_key(share),
+                      "label": _("Báo cáo đúng hạn %(period)s") % {"period": data.latest_period.label},
+                      "value": share, "unit": "%", "percent": True, "href": "#tuan-thu"})
     return cards
+
+
+# The on-time card's colour: green only when nearly every report came on time.
+ON_TIME_GOOD = Decimal(90)
+ON_TIME_FAIR = Decimal(70)
+
+
+def on_time_key(share: Decimal | None) -> str:
+    """The palette key of a share of reports on time: no reports expected is grey, not green."""
+    if share is None:
+        return palette.NOT_DUE
+    if share >= ON_TIME_GOOD:
+        return palette.ON_TIME
+    return palette.LATE if share >= ON_TIME_FAIR else palette.MISSING
 
 
 def overview_content(data, *, today: dt.date) -> dict:

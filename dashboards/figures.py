@@ -22,6 +22,8 @@ CONFIG = {"displaylogo": False, "responsive": True,
           "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
 # d3 formats: "," groups thousands (a dot, by `separators`), "~f" drops trailing zeros: 120.000 · 86,58.
 NUMBER_AXIS = {"tickformat": ",~f", "hoverformat": ",~f"}
+# Room between an axis's tick labels and its title (px); Plotly honours it only with `automargin`.
+AXIS_TITLE_STANDOFF = 14
 FONT = {"family": 'system-ui, "Segoe UI", Roboto, Arial, sans-serif', "size": 13, "color": "#1d2733"}
 
 
@@ -106,8 +108,8 @@ def status_by_section(sections) -> dict:
     figure.update_layout(**_layout(
         barmode="stack", height=max(180, 46 * len(sections) + 90),
         yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"title": {"text": _("Số chỉ tiêu")}, "dtick": 1 if sum(sum(s.counts.values()) for s in sections) < 12
-               else None, "rangemode": "tozero"}))
+        xaxis={"title": {"text": _("Số chỉ tiêu"), "standoff": AXIS_TITLE_STANDOFF}, "automargin": True,
+               "dtick": 1 if sum(sum(s.counts.values()) for s in sections) < 12 else None, "rangemode": "tozero"}))
     return as_json(figure)
 
 
@@ -200,7 +202,8 @@ def agency_status_bars(indicator_counts: dict, task_counts: dict) -> dict:
                                         hovertemplate=escape(str(swatch.label)) + ": %{x}<extra></extra>"))
     most = max(sum(indicator_counts.values()), sum(task_counts.values()), 1)
     figure.update_layout(**_layout(barmode="stack", height=220, yaxis={"automargin": True},
-                                   xaxis={"rangemode": "tozero", "title": {"text": _("Số mục")},
+                                   xaxis={"rangemode": "tozero", "automargin": True,
+                                          "title": {"text": _("Số mục"), "standoff": AXIS_TITLE_STANDOFF},
                                           "dtick": 1 if most <= 12 else None}))
     return as_json(figure)
 
@@ -279,7 +282,8 @@ def agency_values(rows, unit: str) -> dict:
                               hovertemplate=hover + "<extra></extra>"))
     figure.update_layout(**_layout(height=max(160, 28 * len(shown) + 80),
                                    yaxis={"autorange": "reversed", "automargin": True},
-                                   xaxis={"title": {"text": escape(unit)}, "rangemode": "tozero", **NUMBER_AXIS}))
+                                   xaxis={"title": {"text": escape(unit), "standoff": AXIS_TITLE_STANDOFF},
+                                          "automargin": True, "rangemode": "tozero", **NUMBER_AXIS}))
     return as_json(figure)
 
 

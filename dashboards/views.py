@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,8 +21,10 @@ from django.views.decorators.http import require_POST
 from agencies.models import Agency
 from agencies.roles import AGENCY_ROLES, PROVINCE_READER_ROLES, Role, access, may_import_plans, role_required
 from dashboards import content, selectors
+from dashboards.fragments import cached_fragment, fragment_key
 from dashboards.tables import xlsx_response
 from plans.models import Plan
+from progress.models import PlanProgress
 from reports.models import local_today
 
 
@@ -29,16 +32,41 @@ def _int(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() else None
 
 
+def _export(request, tables: dict, *, filename: str, title_lines: list[str]):
+    """?xuat=<table key>: that table as an .xlsx workbook."""
+    wanted = request.GET.get("xuat")
+    table = tables.get(wanted)
+    if table is None:
+        raise Http404(_("Không có bảng này."))
+    return xlsx_response(table, filename=f"{filename}-{wanted}.xlsx", title_lines=title_lines)
+
+
 def _page(request, template: str, context: dict, *, tables: dict, filename: str, title_lines: list[str]):
     """Render the page, or with ?xuat=<table key> answer that table as an .xlsx workbook."""
-    wanted = request.GET.get("xuat")
-    if wanted:
-        table = tables.get(wanted)
-        if table is None:
-            raise Http404(_("Không có bảng này."))
-        return xlsx_response(table, filename=f"{filename}-{wanted}.xlsx", title_lines=title_lines)
+    if request.GET.get("xuat"):
+        return _export(request, tables, filename=filename, title_lines=title_lines)
     has_charts = bool((context.get("page") or {}).get("charts"))
     return render(request, template, {**context, "tables": tables, "has_charts": has_charts})
+
+
+def _cached_body(kind: str, template: str, build, **key_parts) -> dict:
+    """The page's heavy part (`template`, drawn from `build()`'s context) from the fragment cache: its HTML and
+    whether it has charts. `key_parts` are everything the drawing depends on besides the language."""
+    def render_body() -> dict:
+        context = build()
+        return {"html": render_to_string(template, context),
+                "has_charts": bool((context.get("page") or {}).get("charts"))}
+
+    return cached_fragment(fragment_key(kind, **key_parts), render_body)
+
+
+def _stamp(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _snapshot_stamp(row) -> tuple | None:
+    """A snapshot row as a cache key part: a recompute writes a new row or a new `computed_at`."""
+    return (row.pk, _stamp(row.computed_at), _stamp(row.as_of)) if row else None
 
 
 def _title_lines(plan: Plan, year: int, fresh: selectors.Freshness) -> list[str]:
@@ -64,13 +92,29 @@ def overview(request):
         raise Http404(_("Không có kế hoạch này."))
     year = selectors.plan_year(plan, request.GET.get("year"))
     section_id, agency_id = _int(request.GET.get("muc")), _int(request.GET.get("co_quan"))
-    data = selectors.overview(plan=plan, year=year, section_id=section_id, agency_id=agency_id)
-    page = content.overview_content(data, today=local_today())
-    return _page(request, "dashboards/overview.html", {
-        "plans": plans, "plan": plan, "year": year, "data": data, "page": page, "fresh": data.freshness,
-        "section_id": section_id, "agency_id": agency_id,
+    today = local_today()
+    rollup = selectors.plan_rollup(plan, year)
+    fresh = selectors.freshness(plan=plan, year=year, rollup=rollup or PlanProgress())
+
+    def build() -> dict:
+        data = selectors.overview(plan=plan, year=year, rollup=rollup, section_id=section_id, agency_id=agency_id,
+                                  today=today)
+        page = content.overview_content(data, today=today)
+        return {"data": data, "page": page, "tables": page["tables"], "plan": plan, "year": year,
+                "section_id": section_id, "agency_id": agency_id,
+                "export_query": {k: v for k, v in filters.items() if v is not None}}
+
+    filters = {"plan": plan.code, "year": year, "muc": section_id, "co_quan": agency_id}
+    if request.GET.get("xuat"):
+        return _export(request, build()["tables"], filename=f"{plan.code}-{year}",
+                       title_lines=_title_lines(plan, year, fresh))
+    body = _cached_body("overview", "dashboards/_overview_body.html", build, **filters, plan_id=plan.pk,
+                        plan_changed=_stamp(plan.updated_at), today=today.isoformat(),
+                        snapshot=_snapshot_stamp(rollup), reports=selectors.reports_stamp(plan))
+    return render(request, "dashboards/overview.html", {
+        "plans": plans, "plan": plan, "year": year, "fresh": fresh, "body": body, "has_charts": body["has_charts"],
         "may_recompute": plan.is_visible_to(request.user, Role.STAFF),
-    }, tables=page["tables"], filename=f"{plan.code}-{year}", title_lines=_title_lines(plan, year, data.freshness))
+    })
 
 
 def _readable_plan(user, plan: Plan) -> bool:
@@ -88,13 +132,30 @@ def indicator_detail(request, pk: int):
     if not province_reader and not own:
         raise Http404(_("Không có chỉ tiêu này."))
     year = selectors.plan_year(plan, request.GET.get("year"))
-    data = selectors.indicator_page(indicator=indicator, year=year, entry_agency_ids=None if province_reader else own)
-    page = content.indicator_content(data, evidence_url=lambda pk: reverse("reports:attachment", args=[pk]))
-    return _page(request, "dashboards/indicator.html", {
-        "plan": plan, "year": year, "indicator": indicator, "data": data, "page": page, "fresh": data.freshness,
-        "may_recompute": plan.is_visible_to(request.user, Role.STAFF), "province_reader": province_reader,
-    }, tables=page["tables"], filename=f"{plan.code}-chi-tieu-{indicator.code}-{year}",
-        title_lines=[f"{indicator.code}. {indicator.name}", *_title_lines(plan, year, data.freshness)])
+    scope = None if province_reader else own
+    snapshots = selectors.indicator_snapshots(indicator)
+    current = next((row for row in snapshots if row.year == year), None)
+    fresh = selectors.freshness(plan=plan, year=year, rollup=current or PlanProgress())
+
+    def build() -> dict:
+        data = selectors.indicator_page(indicator=indicator, year=year, snapshots=snapshots, entry_agency_ids=scope)
+        page = content.indicator_content(data, evidence_url=lambda pk: reverse("reports:attachment", args=[pk]))
+        return {"plan": plan, "year": year, "indicator": indicator, "data": data, "page": page,
+                "tables": page["tables"], "export_query": {"year": year}}
+
+    if request.GET.get("xuat"):
+        return _export(request, build()["tables"], filename=f"{plan.code}-chi-tieu-{indicator.code}-{year}",
+                       title_lines=[f"{indicator.code}. {indicator.name}", *_title_lines(plan, year, fresh)])
+    # Whose approved values are listed is part of the key: a reporter's page never shows another agency's.
+    body = _cached_body("indicator", "dashboards/_indicator_body.html", build, indicator_id=indicator.pk, year=year,
+                        scope=sorted(scope) if scope is not None else "province", plan_changed=_stamp(plan.updated_at),
+                        snapshots=[_snapshot_stamp(row) for row in snapshots],
+                        reports=selectors.reports_stamp(plan))
+    return render(request, "dashboards/indicator.html", {
+        "plan": plan, "year": year, "indicator": indicator, "fresh": fresh, "body": body,
+        "has_charts": body["has_charts"], "may_recompute": plan.is_visible_to(request.user, Role.STAFF),
+        "province_reader": province_reader,
+    })
 
 
 @login_required

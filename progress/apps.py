@@ -10,12 +10,14 @@ class ProgressConfig(AppConfig):
         from plans.signals import item_history
         from progress.item_history import progress_history
         from reports.models import AgencyReport
-        from reports.signals import report_approved, report_reopened
+        from reports.signals import approved_values_changed, report_approved, report_reopened
 
         item_history.connect(progress_history, dispatch_uid="progress.item_history")
 
         report_approved.connect(_enqueue_recompute, sender=AgencyReport, dispatch_uid="progress.on_report_approved")
         report_reopened.connect(_enqueue_recompute, sender=AgencyReport, dispatch_uid="progress.on_report_reopened")
+        approved_values_changed.connect(_refresh_figures, sender=AgencyReport,
+                                        dispatch_uid="progress.on_approved_values_changed")
 
         from indicators.models import Indicator
         from indicators.signals import indicator_rules_changed
@@ -38,6 +40,13 @@ def _rules_changed(sender, *, indicator_ids, **kwargs) -> None:
     for plan_id, ids in plans.items():
         RecomputeRequest.objects.create(plan_id=plan_id, indicator_ids=sorted(ids))
         _enqueue_recompute(sender, plan_id=plan_id)
+
+
+def _refresh_figures(sender, *, report_ids, **kwargs) -> None:
+    """The maintained per-agency figures of the reports' agencies and years, in the sender's transaction."""
+    from progress.figures import agency_figures_refresh
+
+    agency_figures_refresh(report_ids=report_ids)
 
 
 def _enqueue_recompute(sender, *, plan_id=None, **kwargs) -> None:

@@ -147,3 +147,44 @@ class AgencyProgress(Snapshot):
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.year}"
+
+
+class AgencyIndicatorFigure(models.Model):
+    """One agency's current figure of one indicator for one year, from its approved entries only.
+
+    Not a snapshot: kept up to date by `progress.figures.agency_figures_refresh` in the very transaction that
+    approves, reopens or returns a report, and rebuilt from scratch by `agency_figures_rebuild`, so that the
+    recompute aggregates about one row per (indicator, year, agency) instead of re-reading every value.
+    Both readings are kept, the stock's (the entry of the agency's latest period) and the flow's (its annual
+    report, else its quarters added up): changing an indicator's `cumulative` or aggregation needs no rebuild.
+    """
+
+    # Room for four quarters of the largest value added up.
+    SUM_DIGITS = {"max_digits": VALUE_DIGITS["max_digits"] + 4, "decimal_places": VALUE_DIGITS["decimal_places"]}
+
+    # Derived rows, rewritten by the thousand: no foreign key constraints or single-column indexes to maintain
+    # on every write (deleting a plan, an indicator or an agency still deletes its rows, through the ORM).
+    # Its index serves both the recompute's read (a plan's rows) and an approval's rewrite (a plan, agency, year).
+    pk = models.CompositePrimaryKey("plan", "agency", "year", "indicator")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("kế hoạch"),
+                             db_constraint=False, db_index=False)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", verbose_name=_("cơ quan"),
+                               db_constraint=False, db_index=False)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", verbose_name=_("chỉ tiêu"),
+                                  db_constraint=False, db_index=False)
+    last_order = models.PositiveSmallIntegerField(_("kỳ gần nhất"))  # 1–4 the quarters, 5 the annual report
+    stock_value = models.DecimalField(_("giá trị (kỳ gần nhất)"), null=True, blank=True, **SUM_DIGITS)
+    stock_numerator = models.DecimalField(_("tử số (kỳ gần nhất)"), null=True, blank=True, **SUM_DIGITS)
+    stock_denominator = models.DecimalField(_("mẫu số (kỳ gần nhất)"), null=True, blank=True, **SUM_DIGITS)
+    flow_value = models.DecimalField(_("giá trị (cộng dồn)"), null=True, blank=True, **SUM_DIGITS)
+    flow_numerator = models.DecimalField(_("tử số (cộng dồn)"), null=True, blank=True, **SUM_DIGITS)
+    flow_denominator = models.DecimalField(_("mẫu số (cộng dồn)"), null=True, blank=True, **SUM_DIGITS)
+    milestone_state = models.CharField(_("đánh giá mốc"), max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = _("số liệu của cơ quan theo chỉ tiêu")
+        verbose_name_plural = _("số liệu của cơ quan theo chỉ tiêu")
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.indicator_id}/{self.year}"

@@ -17,6 +17,9 @@ hash aggregation over the output of the one before, no sort of the values and no
    - a ratio is Σnumerator ÷ Σdenominator (computed by the caller), never a mean of percentages;
    - `latest`: the value in the most recent period any agency reported (the agencies whose latest period
      is the year's latest); if several agencies reported that period, the largest.
+Steps 1–2 per agency are also kept up to date, one row per (plan, agency, year, indicator), by
+`progress.figures` (built from `per_agency_sql`, `stock_sql`, `flow_sql`, `MILESTONE_SQL` below); a recompute
+as of today runs only steps 2–3 over those rows (`maintained_year_figures`, the same `BY_LAST_ORDER_SQL`).
 FILTER and a window over the few rows of step 2 run on PostgreSQL and on SQLite ≥ 3.30 alike.
 An annual period is the one without a quarter (`period_quarter_matches_kind`), so `COALESCE(quarter, 5)`
 is the period's order.
@@ -77,9 +80,9 @@ def _in_clause(column: str, ids) -> tuple[str, list]:
     return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
 
 
-INDICATOR_YEAR_SQL = """
-WITH per_agency AS (
-    SELECT e.indicator_id, p.year,
+# Step 1: each agency's entries of a year side by side (`{keys}`: extra grouping columns; `{where}`: the scope).
+PER_AGENCY_SQL = """
+    SELECT {keys}e.indicator_id, p.year, r.agency_id,
            MAX(COALESCE(p.quarter, 5)) AS last_ord,
            {pivot},
            MAX(CAST(COALESCE(p.quarter, 5) AS TEXT) || e.milestone_state)
@@ -87,16 +90,14 @@ WITH per_agency AS (
     FROM reports_indicatorentry e
     JOIN reports_agencyreport r ON r.id = e.report_id
     JOIN reports_reportingperiod p ON p.id = r.period_id
-    WHERE r.plan_id = %s AND r.status = 'approved' AND r.approved_at < %s
-      AND (e.value IS NOT NULL OR e.numerator IS NOT NULL OR e.milestone_state <> ''){indicator_filter}
-    GROUP BY e.indicator_id, p.year, r.agency_id
-),
-agency_figures AS (
-    SELECT a.indicator_id, a.year, i.cumulative, a.last_ord, {figure},
-           CASE WHEN SUBSTR(a.ms_key, 1, 1) = CAST(a.last_ord AS TEXT) THEN SUBSTR(a.ms_key, 2) END AS ms
-    FROM per_agency a
-    JOIN indicators_indicator i ON i.id = a.indicator_id
-),
+    WHERE r.status = 'approved'
+      AND (e.value IS NOT NULL OR e.numerator IS NOT NULL OR e.milestone_state <> ''){where}
+    GROUP BY {keys}e.indicator_id, p.year, r.agency_id
+"""
+
+# Steps 2 and 3 over rows (indicator_id, year, cumulative, last_ord, v, n, d, ms) of `agency_figures`, one per
+# agency: the same for the from-scratch read and for the maintained figures (`progress.figures`).
+BY_LAST_ORDER_SQL = """
 by_last_order AS (
     SELECT indicator_id, year, cumulative, last_ord, COUNT(*) AS agencies,
            SUM(v) AS v, COUNT(v) AS value_count, SUM(n) AS n, SUM(d) AS d,
@@ -116,6 +117,16 @@ FROM by_last_order
 GROUP BY indicator_id, year, cumulative
 """
 
+INDICATOR_YEAR_SQL = """
+WITH per_agency AS ({per_agency}),
+agency_figures AS (
+    SELECT a.indicator_id, a.year, i.cumulative, a.last_ord, {figure},
+           {milestone} AS ms
+    FROM per_agency a
+    JOIN indicators_indicator i ON i.id = a.indicator_id
+),
+{by_last_order}"""
+
 ORDERS = (5, 4, 3, 2, 1)
 COLUMNS = {"v": "value", "n": "numerator", "d": "denominator"}
 
@@ -128,21 +139,32 @@ def _pivot_sql() -> str:
         for key, column in COLUMNS.items() for order in ORDERS)
 
 
+def stock_sql(key: str) -> str:
+    """A stock's reading of the agency's year (`key` v, n or d): the entry of its latest period."""
+    return f"CASE a.last_ord {' '.join(f'WHEN {o} THEN {key}{o}' for o in ORDERS)} END"
+
+
+def flow_sql(key: str) -> str:
+    """A flow's reading: the annual report when the agency has one, else its quarters added up (NULL when no
+    quarter has that number)."""
+    quarters = [f"{key}{o}" for o in (1, 2, 3, 4)]
+    total = " + ".join(f"COALESCE({q}, 0)" for q in quarters)
+    return f"CASE WHEN a.last_ord = 5 THEN {key}5 WHEN COALESCE({', '.join(quarters)}) IS NOT NULL THEN {total} END"
+
+
 def _figure_sql() -> str:
-    """The agency's figure: for a stock its entry of its latest period; for a flow its annual report when it
-    has one, else its quarters added up (NULL when no quarter has that number)."""
-    parts = []
-    for k in COLUMNS:
-        latest = " ".join(f"WHEN {o} THEN {k}{o}" for o in ORDERS)
-        quarters = [f"{k}{o}" for o in (1, 2, 3, 4)]
-        total = " + ".join(f"COALESCE({q}, 0)" for q in quarters)
-        parts.append(f"CASE WHEN i.cumulative THEN CASE a.last_ord {latest} END "
-                     f"WHEN a.last_ord = 5 THEN {k}5 WHEN COALESCE({', '.join(quarters)}) IS NOT NULL THEN {total} "
-                     f"END AS {k}")
-    return ",\n           ".join(parts)
+    """The agency's figure as its indicator reads it: a stock or a flow."""
+    return ",\n           ".join(f"CASE WHEN i.cumulative THEN {stock_sql(k)} ELSE {flow_sql(k)} END AS {k}"
+                                  for k in COLUMNS)
 
 
+# The milestone state of the agency's latest entry (NULL when that entry has none: no older state counts).
+MILESTONE_SQL = "CASE WHEN SUBSTR(a.ms_key, 1, 1) = CAST(a.last_ord AS TEXT) THEN SUBSTR(a.ms_key, 2) END"
 SQL_PARTS = {"pivot": _pivot_sql(), "figure": _figure_sql()}
+
+
+def per_agency_sql(*, keys: str = "", where: str = "") -> str:
+    return PER_AGENCY_SQL.format(keys=keys, where=where, **SQL_PARTS)
 
 
 def indicator_year_figures(*, plan_id: int, as_of: dt.date, indicator_ids=None,
@@ -157,9 +179,39 @@ def indicator_year_figures(*, plan_id: int, as_of: dt.date, indicator_ids=None,
         where, params = f"{where} AND p.year >= %s", [*params, from_year]
     if through_order is not None:
         where, params = f"{where} AND COALESCE(p.quarter, 5) <= %s", [*params, through_order]
-    sql = INDICATOR_YEAR_SQL.format(indicator_filter=where, **SQL_PARTS)
+    sql = INDICATOR_YEAR_SQL.format(
+        per_agency=per_agency_sql(where=f" AND r.plan_id = %s AND r.approved_at < %s{where}"),
+        figure=SQL_PARTS["figure"], milestone=MILESTONE_SQL, by_last_order=BY_LAST_ORDER_SQL)
     with connection.cursor() as cursor:
         cursor.execute(sql, [plan_id, _instant(end_of_day(as_of)), *params])
+        rows = cursor.fetchall()
+    return [_figures(row) for row in rows]
+
+
+MAINTAINED_YEAR_SQL = """
+WITH agency_figures AS (
+    SELECT f.indicator_id, f.year, i.cumulative, f.last_order AS last_ord,
+           {figure},
+           NULLIF(f.milestone_state, '') AS ms
+    FROM progress_agencyindicatorfigure f
+    JOIN indicators_indicator i ON i.id = f.indicator_id
+    WHERE f.plan_id = %s{where}
+),
+{by_last_order}"""
+
+
+def maintained_year_figures(*, plan_id: int, indicator_ids=None, from_year: int | None = None) -> list[YearFigures]:
+    """`indicator_year_figures` as of now, from the maintained per-agency figures (`progress.figures`): steps 2
+    and 3 only, over one row per (indicator, year, agency) instead of every approved value."""
+    where, params = _in_clause("f.indicator_id", indicator_ids)
+    if from_year is not None:
+        where, params = f"{where} AND f.year >= %s", [*params, from_year]
+    figure = ",\n           ".join(
+        f"CASE WHEN i.cumulative THEN f.stock_{column} ELSE f.flow_{column} END AS {key}"
+        for key, column in COLUMNS.items())
+    sql = MAINTAINED_YEAR_SQL.format(figure=figure, where=where, by_last_order=BY_LAST_ORDER_SQL)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan_id, *params])
         rows = cursor.fetchall()
     return [_figures(row) for row in rows]
 

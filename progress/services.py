@@ -30,7 +30,7 @@ from indicators import rules
 from indicators.models import Baseline, Indicator, Target
 from plans.models import Plan, Section, Task
 from progress.models import AgencyProgress, IndicatorProgress, PlanProgress, SectionProgress, TaskProgress
-from progress.selectors import YearFigures, indicator_year_figures, task_figures
+from progress.selectors import YearFigures, indicator_year_figures, maintained_year_figures, task_figures
 from reports.models import AgencyReport, RecomputeRequest
 
 LOCK_NAMESPACE = 5_170_601  # first key of the advisory lock pair: "progress recompute"
@@ -219,6 +219,15 @@ def _target_rule(target: Target | None) -> rules.TargetRule | None:
     return rules.TargetRule(op=target.op, low=target.low, high=target.high, text=target.text)
 
 
+def _year_figures(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year: int | None) -> list[YearFigures]:
+    """As of today or later (approvals, the nightly run): from the maintained per-agency figures, which hold
+    what is approved now. As of a past day: from the values approved by then, because the maintained rows
+    keep no history."""
+    if as_of >= local_today():
+        return maintained_year_figures(plan_id=plan.pk, indicator_ids=ids, from_year=from_year)
+    return indicator_year_figures(plan_id=plan.pk, as_of=as_of, indicator_ids=ids, from_year=from_year)
+
+
 def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year: int | None,
                     stamp: dict) -> list[dict]:
     indicators = Indicator.objects.filter(plan=plan).only(
@@ -230,8 +239,7 @@ def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year
             (indicators, "id__in"), (targets, "indicator_id__in"), (baselines, "indicator_id__in")))
     targets_by = {(t.indicator_id, t.year): t for t in targets}
     baselines_by = {b.indicator_id: b for b in baselines}
-    figures_by = {(f.indicator_id, f.year): f for f in
-                  indicator_year_figures(plan_id=plan.pk, as_of=as_of, indicator_ids=ids, from_year=from_year)}
+    figures_by = {(f.indicator_id, f.year): f for f in _year_figures(plan, as_of, ids, from_year)}
     years = range(from_year or plan.start_year, plan.end_year + 1)
     # The starting point of the first recomputed year: the actual of the year before, as last computed.
     earlier = {} if from_year is None else dict(

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from agencies.admin_a11y import LabelledInlineFormSet
@@ -44,8 +45,49 @@ def join_source_reference(number: str, date: dt.date | None) -> str:
     return f"{number} ngày {date:%d/%m/%Y}" if number and date else number
 
 
+def _attributes(attrs: dict) -> str:
+    """attrs.html in Python: in order, True as a bare name, False left out."""
+    return format_html_join("", "{}", ((format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+                                       for name, value in attrs.items() if value is not False and value is not None))
+
+
+class PlainRendered:
+    """A widget drawn in Python with the markup of Django's own template (input, textarea, select).
+
+    The admin's report page has a line per indicator and task, ~1,000 inputs for a large agency; drawing
+    each through its widget templates (two templates an input) took most of the page's second or more
+    (issue 14)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        attributes = _attributes(widget["attrs"])
+        if widget["template_name"].endswith("/textarea.html"):
+            return format_html('<textarea name="{}"{}>\n{}</textarea>', widget["name"], attributes,
+                               widget["value"] or "")
+        if widget["template_name"].endswith("/select.html"):
+            options = format_html_join("", '<option value="{}"{}>{}</option>', (
+                (option["value"], _attributes(option["attrs"]),
+                 option["label"])
+                for _group, group_options, _index in widget["optgroups"] for option in group_options))
+            return format_html('<select name="{}"{}>{}</select>', widget["name"], attributes, options)
+        value_attr = format_html(' value="{}"', widget["value"]) if widget["value"] is not None else ""
+        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value_attr, attributes)
+
+
+class PlainTextInput(PlainRendered, forms.TextInput):
+    pass
+
+
+class PlainTextarea(PlainRendered, forms.Textarea):
+    pass
+
+
+class PlainSelect(PlainRendered, forms.Select):
+    pass
+
+
 def _text_input(size: int = 10, **attrs) -> forms.TextInput:
-    return forms.TextInput(attrs={"size": size, "inputmode": "decimal", **attrs})
+    return PlainTextInput(attrs={"size": size, "inputmode": "decimal", **attrs})
 
 
 class OnBehalfReportForm(forms.ModelForm):
@@ -107,14 +149,14 @@ class IndicatorEntryAdminForm(forms.ModelForm):
     entry_value = forms.CharField(label=_("Giá trị"), required=False, widget=_text_input())
     entry_numerator = forms.CharField(label=_("Tử số"), required=False, widget=_text_input())
     entry_denominator = forms.CharField(label=_("Mẫu số"), required=False, widget=_text_input())
-    entry_milestone_state = forms.ChoiceField(label=_("Tình trạng"), required=False,
+    entry_milestone_state = forms.ChoiceField(label=_("Tình trạng"), required=False, widget=PlainSelect,
                                               choices=[("", "—"), *IndicatorEntry.MilestoneState.choices])
     entry_note = forms.CharField(label=_("Ghi chú, giải trình"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2, "cols": 30}))
+                                 widget=PlainTextarea(attrs={"rows": 2, "cols": 30}))
     entry_source = forms.CharField(label=_("Nguồn số liệu"), required=False, max_length=255,
-                                   widget=forms.TextInput(attrs={"size": 18}))
+                                   widget=PlainTextInput(attrs={"size": 18}))
     entry_as_of = forms.CharField(label=_("Tính đến ngày"), required=False,
-                                  widget=forms.TextInput(attrs={"size": 10, "placeholder": "dd/mm/yyyy"}))
+                                  widget=PlainTextInput(attrs={"size": 10, "placeholder": "dd/mm/yyyy"}))
 
     FIELDS = ("value", "numerator", "denominator", "milestone_state", "note", "source", "as_of")
 
@@ -143,13 +185,13 @@ class IndicatorEntryAdminForm(forms.ModelForm):
 
 
 class TaskEntryAdminForm(forms.ModelForm):
-    entry_status = forms.ChoiceField(label=_("Tình trạng"), required=False,
+    entry_status = forms.ChoiceField(label=_("Tình trạng"), required=False, widget=PlainSelect,
                                      choices=[("", "—"), *TaskEntry.Status.choices])
     entry_progress = forms.CharField(label=_("Tiến độ (%)"), required=False, widget=_text_input(size=5))
     entry_done = forms.CharField(label=_("Kết quả thực hiện trong kỳ"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2, "cols": 40}))
+                                 widget=PlainTextarea(attrs={"rows": 2, "cols": 40}))
     entry_next = forms.CharField(label=_("Nhiệm vụ kỳ tới"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2, "cols": 30}))
+                                 widget=PlainTextarea(attrs={"rows": 2, "cols": 30}))
 
     # form suffix → the validation's key (and the model field it fills)
     FIELDS = {"status": "status", "progress": "progress", "done": "done", "next": "next_steps"}

@@ -17,8 +17,8 @@ from agencies.roles import PROVINCE_READER_ROLES
 from plans.models import Plan
 from reports import services
 from reports.actions import ACTIONS
-from reports.models import AgencyReport, IndicatorEntry, ReportingPeriod, TaskEntry
-from reports.selectors import completeness, compliance_by_agency, compliance_totals, report_permissions
+from reports.models import AgencyReport, IndicatorEntry, ReportingPeriod, SaveReceipt, TaskEntry
+from reports.selectors import completeness, compliance_by_agency, compliance_totals_of, report_permissions
 from reports.serializers import (
     ComplianceSerializer,
     ReportActionSerializer,
@@ -28,6 +28,8 @@ from reports.serializers import (
     ReportSummarySerializer,
 )
 from reports.services import ReportError
+
+IDEMPOTENCY_KEY_MAX = SaveReceipt._meta.get_field("idempotency_key").max_length
 
 
 class ReportPagination(PageNumberPagination):
@@ -86,7 +88,8 @@ class ReportListView(APIView):
 
 
 class ReportDetailView(APIView):
-    """GET and PATCH /api/v1/reports/<id>/ (PATCH carries the `version` it was read at)."""
+    """GET and PATCH /api/v1/reports/<id>/ (PATCH carries the `version` it was read at, and may carry an
+    `Idempotency-Key` header: the same key sent again by the same user is answered as saved, never 409)."""
 
     def get(self, request, pk: int):
         return Response(ReportDetailSerializer(_load_report(request.user, pk)).data)
@@ -100,8 +103,15 @@ class ReportDetailView(APIView):
         version = data.pop("version")
         permissions = report_permissions(request.user, report)
         on_behalf = not permissions.can_edit and permissions.can_enter_on_behalf
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > IDEMPOTENCY_KEY_MAX:
+            return _error(_("“Idempotency-Key” dài quá %(max)s ký tự.") % {"max": IDEMPOTENCY_KEY_MAX},
+                          status.HTTP_400_BAD_REQUEST)
         try:
-            services.report_save(report=report, user=request.user, data=data, version=version, on_behalf=on_behalf)
+            # The same key (or the same body at the same version) sent again after a lost reply is
+            # answered as saved, with the report as it is now: see report_save.
+            services.report_save(report=report, user=request.user, data=data, version=version, on_behalf=on_behalf,
+                                 idempotency_key=key, content=request.data)
         except ReportError as error:
             return _refused(error)
         return Response(ReportDetailSerializer(_load_report(request.user, pk)).data)
@@ -141,7 +151,7 @@ class PlanComplianceView(APIView):
                               status.HTTP_404_NOT_FOUND)
         rows = [{**row, "completeness": completeness(row["entries_filled"], row["entries_assigned"])}
                 for row in compliance_by_agency(plan=plan, period=period)]
-        totals = compliance_totals(plan=plan, period=period)
+        totals = compliance_totals_of(rows)
         totals["completeness"] = completeness(totals["entries_filled"], totals["entries_assigned"])
         return Response(ComplianceSerializer({"plan": plan, "period": period, "totals": totals,
                                               "agencies": rows}).data)

@@ -225,7 +225,7 @@ class AgencyReportQuerySet(models.QuerySet):
     def not_submitted(self) -> "AgencyReportQuerySet":
         return self.filter(status__in=AgencyReport.NOT_SUBMITTED_STATUSES)
 
-    def with_compliance(self, today: dt.date | None = None) -> "AgencyReportQuerySet":
+    def with_submission_facts(self, today: dt.date | None = None) -> "AgencyReportQuerySet":
         """Annotate each report with its compliance facts, all computed in the database.
 
         - submitted_local_date: the day (Asia/Ho_Chi_Minh) of the first submission; the first one
@@ -233,8 +233,7 @@ class AgencyReportQuerySet(models.QuerySet):
         - is_on_time: first submitted before 00:00 of the due day; is_late: first submitted on or
           after it; is_missing: not submitted and the due day has come; is_pending: not submitted,
           still time;
-        - returned_count: how many times Sở KH&CN returned it (from the audit trail);
-        - entries_assigned / entries_filled: indicator and task entries, assigned and filled.
+        - returned_count: how many times Sở KH&CN returned it (from the audit trail).
         """
         today = today or local_today()
         submitted_day = TruncDate("first_submitted_at", tzinfo=VIETNAM)
@@ -253,12 +252,19 @@ class AgencyReportQuerySet(models.QuerySet):
                 Q(first_submitted_at__isnull=True) & Q(period__due_on__gt=today),
                 output_field=models.BooleanField()),
             returned_count=_subquery_count(ReportEvent.objects.filter(action=ReportEvent.Action.RETURNED)),
-            indicator_entries_assigned=_subquery_count(IndicatorEntry.objects.all()),
-            task_entries_assigned=_subquery_count(TaskEntry.objects.all()),
-            indicator_entries_filled=_subquery_count(IndicatorEntry.objects.filter(indicator_entry_filled_q())),
-            task_entries_filled=_subquery_count(TaskEntry.objects.filter(task_entry_filled_q())),
-            entries_assigned=F("indicator_entries_assigned") + F("task_entries_assigned"),
-            entries_filled=F("indicator_entries_filled") + F("task_entries_filled"),
+        )
+
+    def with_compliance(self, today: dt.date | None = None) -> "AgencyReportQuerySet":
+        """`with_submission_facts`, and entries_assigned / entries_filled: the report's indicator and task
+        entries, assigned and filled, counted per report (for a page of reports; over a whole plan,
+        `reports.selectors.entry_counts` counts them set-based).
+
+        Each sum is written out, not as F() of other annotations: Django inlines an annotation wherever
+        it is referenced, so each count would run twice per report."""
+        return self.with_submission_facts(today).annotate(
+            entries_assigned=_subquery_count(IndicatorEntry.objects.all()) + _subquery_count(TaskEntry.objects.all()),
+            entries_filled=(_subquery_count(IndicatorEntry.objects.filter(indicator_entry_filled_q()))
+                            + _subquery_count(TaskEntry.objects.filter(task_entry_filled_q()))),
         )
 
 
@@ -462,6 +468,37 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} – {self.at:%d/%m/%Y %H:%M}"
+
+
+class SaveReceipt(models.Model):
+    """One successful save of a report's data: who, from which version to which, what they sent.
+
+    Lets `report_save` recognise a save sent again (its reply lost on a slow link, a double click, the
+    browser's "resend") and answer it as saved instead of as a conflict with itself: by the request's
+    idempotency key, or by the same content from the same user at the version that save started from.
+    Only the recent ones are kept (`reports.services.SAVE_RECEIPTS_KEPT` versions back).
+    """
+
+    report = models.ForeignKey(AgencyReport, on_delete=models.CASCADE, related_name="+", verbose_name=_("báo cáo"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("người lưu"))
+    idempotency_key = models.CharField(_("khóa lần lưu"), max_length=100, blank=True)
+    digest = models.CharField(_("dấu vân tay dữ liệu"), max_length=64)
+    from_version = models.PositiveIntegerField(_("từ phiên bản"))
+    version = models.PositiveIntegerField(_("thành phiên bản"))
+    at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lần lưu báo cáo")
+        verbose_name_plural = _("lần lưu báo cáo")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="save_receipt_key_unique"),
+        ]
+        indexes = [models.Index(fields=["report", "version"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.from_version}→v{self.version}"
 
 
 class ReminderLog(models.Model):

@@ -5,6 +5,7 @@ API and the services agree.
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
@@ -144,48 +145,63 @@ def reports_for_user(user) -> QuerySet[AgencyReport]:
             .select_related("agency", "plan", "period").order_by("period__due_on", "agency__name"))
 
 
-# Summed from the four plain subquery counts: Django prunes a combined annotation (a + b) from the inner
-# query of an aggregate, and SQLite then reads its quoted name as a string.
-_ENTRY_SUMS = {
-    "entries_filled": Sum("indicator_entries_filled") + Sum("task_entries_filled"),
-    "entries_assigned": Sum("indicator_entries_assigned") + Sum("task_entries_assigned"),
-}
+ZERO_ENTRIES = {"entries_assigned": 0, "entries_filled": 0}
 
 
-def compliance_by_agency(*, plan, period=None, today: dt.date | None = None) -> QuerySet:
+def entry_counts(reports: QuerySet, by: str = "report_id") -> dict:
+    """`by` ("report_id", or "report__agency_id") → {"entries_assigned", "entries_filled"}: the indicator
+    and task entries of `reports`, filled (`indicator_entry_filled_q`, `task_entry_filled_q`) and assigned.
+
+    One GROUP BY per entry table, set-based: counting them per report with a correlated subquery read
+    every report's entries once per count, and made the compliance page over all periods take ~0.7 s at
+    province scale (issue 14)."""
+    counts: dict = defaultdict(lambda: dict(ZERO_ENTRIES))
+    for model, filled in ((IndicatorEntry, indicator_entry_filled_q()), (TaskEntry, task_entry_filled_q())):
+        rows = (model.objects.filter(report__in=reports.order_by().values("pk")).order_by().values(by)
+                .annotate(assigned=Count("pk"), filled=Count("pk", filter=filled)))
+        for row in rows:
+            counts[row[by]]["entries_assigned"] += row["assigned"]
+            counts[row[by]]["entries_filled"] += row["filled"]
+    return counts
+
+
+COMPLIANCE_COUNTS = ("expected", "on_time", "late", "missing", "pending", "returned", "entries_filled",
+                     "entries_assigned")
+
+
+def compliance_by_agency(*, plan, period=None, today: dt.date | None = None) -> list[dict]:
     """One row per agency: expected, on_time, late, missing, pending, returned, filled, assigned.
 
-    Computed in the database over the per-report compliance annotations (see
-    `AgencyReportQuerySet.with_compliance`). completeness = filled / assigned is left to the caller
+    Computed in the database: the submission facts per report (see
+    `AgencyReportQuerySet.with_submission_facts`) grouped by agency, and the entries by `entry_counts`;
+    three queries whatever the number of reports. completeness = filled / assigned is left to the caller
     so it stays exact (Decimal) and 0 assigned shows as "—".
     """
     qs = AgencyReport.objects.filter(plan=plan)
     if period is not None:
         qs = qs.filter(period=period)
-    return (qs.with_compliance(today).order_by().values("agency_id", "agency__name")
-            .annotate(expected=Count("pk"),
-                      on_time=Count("pk", filter=Q(is_on_time=True)),
-                      late=Count("pk", filter=Q(is_late=True)),
-                      missing=Count("pk", filter=Q(is_missing=True)),
-                      pending=Count("pk", filter=Q(is_pending=True)),
-                      returned=Sum("returned_count"),
-                      **_ENTRY_SUMS)
-            .order_by("agency__name"))
+    rows = list(qs.with_submission_facts(today).order_by().values("agency_id", "agency__name")
+                .annotate(expected=Count("pk"),
+                          on_time=Count("pk", filter=Q(is_on_time=True)),
+                          late=Count("pk", filter=Q(is_late=True)),
+                          missing=Count("pk", filter=Q(is_missing=True)),
+                          pending=Count("pk", filter=Q(is_pending=True)),
+                          returned=Sum("returned_count"))
+                .order_by("agency__name"))
+    entries = entry_counts(qs, by="report__agency_id")
+    for row in rows:
+        row.update(entries.get(row["agency_id"], ZERO_ENTRIES))
+        row["returned"] = row["returned"] or 0
+    return rows
+
+
+def compliance_totals_of(rows: list[dict]) -> dict:
+    """The plan's totals from its `compliance_by_agency` rows (no query)."""
+    return {key: sum(row[key] or 0 for row in rows) for key in COMPLIANCE_COUNTS}
 
 
 def compliance_totals(*, plan, period=None, today: dt.date | None = None) -> dict:
-    qs = AgencyReport.objects.filter(plan=plan)
-    if period is not None:
-        qs = qs.filter(period=period)
-    totals = qs.with_compliance(today).aggregate(
-        expected=Count("pk"),
-        on_time=Count("pk", filter=Q(is_on_time=True)),
-        late=Count("pk", filter=Q(is_late=True)),
-        missing=Count("pk", filter=Q(is_missing=True)),
-        pending=Count("pk", filter=Q(is_pending=True)),
-        returned=Sum("returned_count"),
-        **_ENTRY_SUMS)
-    return {key: value or 0 for key, value in totals.items()}
+    return compliance_totals_of(compliance_by_agency(plan=plan, period=period, today=today))
 
 
 def completeness(filled: int | None, assigned: int | None) -> Decimal | None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from reports.models import AgencyReport, IndicatorEntry, TaskEntry
+from reports.selectors import COMPLIANCE_COUNTS
 
 
 class IndicatorEntrySerializer(serializers.ModelSerializer):
@@ -52,8 +53,6 @@ class ReportDetailSerializer(ReportSummarySerializer):
                   "entered_on_behalf", "indicator_entries", "task_entries", "narrative"]
 
 
-COMPLIANCE_COUNTS = ("expected", "on_time", "late", "missing", "pending", "returned", "entries_filled",
-                     "entries_assigned")
 
 
 def _compliance_fields() -> dict:

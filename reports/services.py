@@ -8,7 +8,9 @@ approved → draft again only by `report_reopen` with a reason.
 """
 
 import datetime as dt
+import hashlib
 import io
+import json
 import logging
 import zipfile
 from collections import defaultdict
@@ -42,6 +44,7 @@ from reports.models import (
     ReportingPeriod,
     ReportingPolicy,
     ReviewDigestLog,
+    SaveReceipt,
     TaskEntry,
 )
 from reports.selectors import (
@@ -51,7 +54,7 @@ from reports.selectors import (
     report_permissions,
     staff_of_province,
 )
-from reports.signals import report_approved, report_reopened
+from reports.signals import approved_values_changed, report_approved, report_reopened
 from reports.validation import validate_report_data
 
 logger = logging.getLogger(__name__)
@@ -362,20 +365,61 @@ def _sync_caller(report: AgencyReport, locked: AgencyReport) -> AgencyReport:
     return report
 
 
-def report_save(*, report: AgencyReport, user, data: dict, version: int | None,
-                on_behalf: bool = False) -> AgencyReport:
+SAVE_RECEIPTS_KEPT = 50  # versions back: a save sent again later than that is judged as a new one
+
+
+def save_fingerprint(content, *, on_behalf: bool = False) -> str:
+    """A digest of what a save sent (JSON-shaped), so the same request sent again is recognised."""
+    text = json.dumps([content, on_behalf], sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _earlier_save(locked: AgencyReport, user, *, key: str, fingerprint: str, version: int | None):
+    """The user's own earlier save this one repeats, if any.
+
+    With a key: the save that carried it (same user, same report; another user's key is never theirs).
+    Else: a save by the same user of the same content from the same version, that nobody's save
+    has followed (what a resend after a lost reply looks like).
+    """
+    mine = SaveReceipt.objects.filter(report=locked, user=user)
+    if key and (keyed := mine.filter(idempotency_key=key).first()) is not None:
+        return keyed
+    if version is not None and version != locked.version:
+        return mine.filter(from_version=version, version=locked.version, digest=fingerprint).first()
+    return None
+
+
+def report_save(*, report: AgencyReport, user, data: dict, version: int | None, on_behalf: bool = False,
+                idempotency_key: str = "", content=None) -> AgencyReport:
     """Save a draft: validate `data` (see reports.validation), write the entries that changed (every
     change kept by django-simple-history) and bump the version.
 
     `version` is the one the caller read; if someone saved in between, `ReportVersionConflict`.
     `on_behalf=True` is staff typing in an agency's paper report (its `source_reference` names the letter).
+
+    A save sent again is not a conflict with itself (issue 14: a reply lost on a slow link, then "Lưu"
+    again). `idempotency_key` names one save request (the API's Idempotency-Key header, the form's
+    `idempotency_key` field, new on every rendering of the form); `content` is what the caller sent, for
+    recognising it (default `data`; the form passes its posted fields, since its `data` holds only what
+    differs from the stored report). The same user's save with the key of their earlier save, or with
+    the same content from the version that save started at, is answered as saved and writes nothing. A
+    key whose save is still the last one, sent with other content (the same page, edited after its save),
+    saves on top of it: nobody else's save lies between. See docs/decisions.md.
     """
+    fingerprint = save_fingerprint(data if content is None else content, on_behalf=on_behalf)
+    version = None if version is None else int(version)
     with transaction.atomic():
         locked = _locked(report)
         permissions = report_permissions(user, locked)
         if not (permissions.can_enter_on_behalf if on_behalf else permissions.can_edit):
             raise _refuse(locked, _("lưu báo cáo"))
-        if version is not None and int(version) != locked.version:
+        earlier = _earlier_save(locked, user, key=idempotency_key, fingerprint=fingerprint, version=version)
+        if earlier is not None and earlier.digest == fingerprint:
+            return _sync_caller(report, locked)
+        if earlier is not None and earlier.version == locked.version:
+            version = locked.version
+        from_version = locked.version
+        if version is not None and version != locked.version:
             raise ReportVersionConflict(
                 _("Báo cáo vừa được người khác lưu (phiên bản %(current)s, bạn đang sửa phiên bản %(yours)s). "
                   "Vui lòng tải lại để xem thay đổi rồi nhập lại.") % {"current": locked.version, "yours": version},
@@ -409,7 +453,17 @@ def report_save(*, report: AgencyReport, user, data: dict, version: int | None,
             locked.entered_on_behalf = True
         _record(locked, user=user, action=Action.ENTERED_ON_BEHALF if on_behalf else Action.SAVED,
                 fields=[*fields, "entered_by", "entered_on_behalf"])
+        _receipt_write(locked, user, key=idempotency_key, fingerprint=fingerprint, from_version=from_version)
     return _sync_caller(report, locked)
+
+
+def _receipt_write(report: AgencyReport, user, *, key: str, fingerprint: str, from_version: int) -> None:
+    receipt = {"digest": fingerprint, "from_version": from_version, "version": report.version, "at": timezone.now()}
+    if key:
+        SaveReceipt.objects.update_or_create(report=report, user=user, idempotency_key=key, defaults=receipt)
+    else:
+        SaveReceipt.objects.create(report=report, user=user, **receipt)
+    SaveReceipt.objects.filter(report=report, version__lte=report.version - SAVE_RECEIPTS_KEPT).delete()
 
 
 def _clear_entry_return_reasons(report: AgencyReport) -> None:
@@ -487,7 +541,11 @@ def _touched_indicator_ids(report: AgencyReport) -> list[int]:
 
 def _approved_values_changed(report: AgencyReport) -> list[int]:
     """Record, in the caller's transaction, that this report's approved values changed (the outbox the progress
-    layer drains), so a broker that is down at commit loses nothing; returns the indicators touched."""
+    layer drains), so a broker that is down at commit loses nothing; returns the indicators touched.
+
+    The progress layer's per-agency figures follow in the same transaction (`approved_values_changed`): every
+    path that approves or reopens a report comes through here."""
+    approved_values_changed.send(sender=AgencyReport, report_ids=[report.pk])
     indicator_ids = _touched_indicator_ids(report)
     RecomputeRequest.objects.create(plan_id=report.plan_id, indicator_ids=indicator_ids,
                                     from_year=report.period.year)

@@ -6,15 +6,17 @@ row of `reports.actions.ACTIONS`. A report the user may not see is a 404 (never 
 it exists).
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from agencies.roles import Role, role_required
@@ -46,7 +48,7 @@ from reports.selectors import (
     complete_submission_required,
     completeness,
     compliance_by_agency,
-    compliance_totals,
+    compliance_totals_of,
     empty_entries,
     report_permissions,
 )
@@ -60,6 +62,7 @@ from reports.services import (
 )
 
 EXCEL_SESSION_KEY = "reports-excel-upload-%s"
+REVIEW_PAGE_SIZE = 100
 
 
 def _report_or_404(request, pk: int):
@@ -92,7 +95,6 @@ def _back(request, report: AgencyReport) -> HttpResponseRedirect:
 # ---------------------------------------------------------------- agency screens
 
 
-@gzip_page
 @role_required(Role.REPORTER, Role.AGENCY_HEAD)
 def inbox(request):
     to_send, others = inbox_reports(request.user)
@@ -101,7 +103,6 @@ def inbox(request):
                                                   "here": request.get_full_path()})
 
 
-@gzip_page  # the form of a large agency is ~100 KB of HTML, ~10 KB compressed: it matters on a slow link
 @login_required
 def report_page(request, pk: int):
     """One report: the form for the agency while it is a draft (or returned), read-only otherwise;
@@ -129,12 +130,25 @@ def _render_form(request, report, permissions, *, on_behalf: bool, form: ReportD
     return render(request, "reports/report_form.html", {
         "report": report, "period": report.period, "permissions": permissions, "form": form, "page": page,
         "version": version or report.version, "on_behalf": on_behalf, "just_saved": just_saved,
+        # One key per rendering of the form: the same form sent twice (a double click, a resend after a lost
+        # reply) is one save; every answer to a save renders the form again, with a new key.
+        "idempotency_key": uuid.uuid4().hex,
         "failure": failure,
         "narrative_labels": NARRATIVE_LABELS, "attachment_form": AttachmentForm(),
         "excel_form": ExcelUploadForm(), "history": history_changes(report),
         "milestone_choices": IndicatorEntry.MilestoneState.choices, "task_choices": TaskEntry.Status.choices,
         "empty": empty_entries(report),
     }, status=status)
+
+
+# The posted fields that are not what the user typed: left out of the save's fingerprint.
+NOT_CONTENT = {"csrfmiddlewaretoken", "version", "idempotency_key", "action", "confirmed"}
+
+
+def _posted_content(request) -> dict:
+    """What the user typed, as posted: the same form sent again has the same content (its `to_data()`
+    does not: it holds what differs from the stored report, and the first send changed that)."""
+    return {name: request.POST.getlist(name) for name in sorted(request.POST) if name not in NOT_CONTENT}
 
 
 def _report_post(request, report, permissions, *, on_behalf: bool):
@@ -149,7 +163,8 @@ def _report_post(request, report, permissions, *, on_behalf: bool):
     except ValueError:
         version = None
     try:
-        report_save(report=report, user=request.user, data=form.to_data(), version=version, on_behalf=on_behalf)
+        report_save(report=report, user=request.user, data=form.to_data(), version=version, on_behalf=on_behalf,
+                    idempotency_key=request.POST.get("idempotency_key", "")[:100], content=_posted_content(request))
     except ReportVersionConflict as conflict:
         fresh = report_for_page(AgencyReport.objects.all(), report.pk)
         indicator_now, task_now = report_entries(fresh)
@@ -250,7 +265,6 @@ def report_action_view(request, pk: int, action: str):
 # ---------------------------------------------------------------- staff screens
 
 
-@gzip_page
 @role_required(Role.STAFF)
 def review_queue_view(request):
     plans = Plan.objects.reviewable_by(request.user).order_by("-start_year", "title")
@@ -260,12 +274,19 @@ def review_queue_view(request):
         query["status"] = AgencyReport.Status.SUBMITTED
     filters = ReviewFilterForm(query, plans=plans, periods=period_codes(plans))
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    reports = list(review_queue(request.user, plan_code=chosen.get("plan", ""),
-                                period_code=chosen.get("period", ""), status=chosen.get("status", ""))[:500])
+    # A page at a time: every status of a province's five years is thousands of reports, each counted
+    # (entries filled) in the database; the page's counts cost the same whatever the total.
+    page = Paginator(review_queue(request.user, plan_code=chosen.get("plan", ""),
+                                  period_code=chosen.get("period", ""), status=chosen.get("status", "")),
+                     REVIEW_PAGE_SIZE).get_page(request.GET.get("trang"))
+    reports = list(page.object_list)
     for report in reports:
         report.completeness = completeness(report.entries_filled, report.entries_assigned)
+    others = request.GET.copy()
+    others.pop("trang", None)
     return render(request, "reports/review_queue.html", {
-        "filters": filters, "reports": reports, "here": request.get_full_path()})
+        "filters": filters, "reports": reports, "page": page, "query": others.urlencode(),
+        "here": request.get_full_path()})
 
 
 @require_POST
@@ -303,10 +324,10 @@ def compliance_view(request):
     period = None
     if filters.is_valid() and filters.cleaned_data["period"]:
         period = next(p for p in periods if p.code == filters.cleaned_data["period"])
-    rows = list(compliance_by_agency(plan=plan, period=period))
+    rows = compliance_by_agency(plan=plan, period=period)
+    totals = compliance_totals_of(rows)
     for row in rows:
         row["completeness"] = completeness(row["entries_filled"], row["entries_assigned"])
-    totals = compliance_totals(plan=plan, period=period)
     totals["completeness"] = completeness(totals["entries_filled"], totals["entries_assigned"])
     context.update({"plan": plan, "period": period, "filters": filters, "rows": rows, "totals": totals})
     return render(request, "reports/compliance.html", context)

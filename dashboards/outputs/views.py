@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from agencies.clock import local_today
 from agencies.roles import Role, role_required
+from dashboards.fragments import cached_fragment, fragment_key
 from dashboards.outputs.compiled_report import (
     DOCX_CONTENT_TYPE,
     CompiledReportError,
@@ -14,7 +15,9 @@ from dashboards.outputs.compiled_report import (
     plan_and_period,
 )
 from dashboards.outputs.open_data import OpenDataError, open_data, package_name, package_zip
+from dashboards.selectors import reports_stamp
 from plans.models import Plan
+from progress.models import PlanProgress
 from reports.models import ReportingPeriod
 
 
@@ -78,10 +81,18 @@ def open_data_download(request, code: str):
     year = int(year_text) if year_text.isdigit() else None
     if year_text and year is None:
         raise Http404
+    if year is not None and year not in plan.years:
+        raise Http404
+    # The package is the snapshot's and the approved values' (five runs of the recompute's SQL): cached like
+    # the dashboards' fragments, under the latest snapshot and the reports' stamp.
+    latest = PlanProgress.objects.filter(plan=plan).order_by("-computed_at").first()
+    key = fragment_key("open-data", plan_id=plan.pk, plan_changed=plan.updated_at.isoformat(), year=year,
+                       snapshot=(latest.pk, latest.computed_at.isoformat(), latest.as_of.isoformat()) if latest
+                       else None, reports=reports_stamp(plan))
     try:
-        data = open_data(plan=plan, year=year)
+        package = cached_fragment(key, lambda: {"zip": package_zip(open_data(plan=plan, year=year))})
     except OpenDataError:
         raise Http404 from None
-    response = HttpResponse(package_zip(data), content_type="application/zip")
+    response = HttpResponse(package["zip"], content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{package_name(plan, year)}.zip"'
     return response

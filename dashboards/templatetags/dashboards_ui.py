@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
 from dashboards import palette
 from dashboards.tables import DATE, PERCENT, YEAR, Badge, Link
@@ -73,7 +74,10 @@ def get(mapping, key):
 
 @register.simple_tag(takes_context=True)
 def export_href(context, key: str) -> str:
-    """This page's URL with its filters and ?xuat=<key>: the table as an .xlsx download."""
+    """This page's URL with its filters and ?xuat=<key>: the table as an .xlsx download. A cached fragment
+    has no request: it passes its filters as `export_query`, so what it holds never echoes a reader's URL."""
+    if "export_query" in context:
+        return "?" + urlencode({**context["export_query"], "xuat": key})
     query = context["request"].GET.copy()
     query["xuat"] = key
     return "?" + query.urlencode()
@@ -115,6 +119,7 @@ def data_table(context, table, sortable=False):
     from django.utils.translation import gettext as _
 
     numeric = [is_numeric(column) for column in table.columns]
+    badges: dict[Badge, str] = {}
     # The wrapper scrolls sideways on a phone: a focusable, named region, so the keyboard can scroll it too.
     parts = [format_html('<div class="scroll table-wrap" tabindex="0" role="region" aria-label="{}">'
                          '<table class="grid data"{} id="bang-{}"><caption>{}',
@@ -135,7 +140,10 @@ def data_table(context, table, sortable=False):
             attrs = ' scope="row"' if n == 0 else (' class="num"' if numeric[n] else "")
             if sortable:
                 attrs += format_html(' data-sort="{}"', sort_value(value))
-            content = cell(value, column)
+            if isinstance(value, Badge):  # a heatmap repeats a few badges hundreds of times: draw each once
+                content = badges.get(value) or badges.setdefault(value, cell(value, column))
+            else:
+                content = cell(value, column)
             if column.kind == PERCENT and value is not None:
                 content = format_html('{} <meter min="0" max="100" value="{}" aria-hidden="true"></meter>',
                                       content, meter_value(value))

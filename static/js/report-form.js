@@ -28,7 +28,8 @@
   var form = holder.tagName === "FORM" ? holder : null;
   if (!form) { return; }
   var notice = document.getElementById("draft-restored");
-  var SKIP = { csrfmiddlewaretoken: true, version: true, action: true, confirmed: true };
+  // The save's key belongs to this rendering of the form, never to a restored copy (see report_save).
+  var SKIP = { csrfmiddlewaretoken: true, version: true, idempotency_key: true, action: true, confirmed: true };
   var versionInput = form.querySelector("input[name=version]");
 
   function fields() {

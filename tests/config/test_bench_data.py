@@ -14,7 +14,7 @@ from agencies.models import Agency, Membership, Province
 from bench.data import PASSWORD, _check_references, checksum, delete_bench_data, generate
 from indicators.models import Indicator, Target
 from plans.models import Plan, Task
-from progress.models import IndicatorProgress, PlanProgress
+from progress.models import AgencyIndicatorFigure, IndicatorProgress, PlanProgress
 from reports.models import AgencyReport, IndicatorEntry, ReportEvent, ReportingPeriod, TaskEntry
 from reports.services import _expected_items
 from tests.factories import AgencyFactory, ProvinceFactory, UserFactory
@@ -107,6 +107,9 @@ def test_the_plan_is_recomputed_and_the_leader_sees_the_dashboards(demo, client)
     assert PlanProgress.objects.filter(plan=plan).count() == 2
     statuses = set(IndicatorProgress.objects.filter(plan=plan).values_list("status", flat=True))
     assert len(statuses) >= 3
+    # The maintained per-agency figures were rebuilt: one per reporting agency, indicator and year with approvals.
+    assert AgencyIndicatorFigure.objects.filter(plan=plan).values("agency").distinct().count() == 6
+    assert AgencyIndicatorFigure.objects.filter(plan=plan).values("indicator").distinct().count() == 10
     assert client.post(reverse("login"), {"username": "bench-01-leader", "password": PASSWORD}).status_code == 302
     response = client.get(reverse("dashboards:overview"))
     assert response.status_code == 200
@@ -131,11 +134,14 @@ def test_refuses_existing_bench_data_and_replace_touches_nothing_else(demo):
     out = io.StringIO()
     with pytest.raises(CommandError, match="--replace"):
         call_command("bench_data", "--scale", "demo", "--today", "2026-12-01", stdout=out)
-    call_command("bench_data", "--scale", "demo", "--today", "2026-12-01", "--replace", stdout=out)
+    call_command("bench_data", "--scale", "demo", "--today", "2026-12-01", "--replace", "--checksum", stdout=out)
     assert "indicator_entries: 600" in out.getvalue()
+    assert checksum([Plan.objects.get(code="bench-01-kh").pk]) in out.getvalue()
     assert Province.objects.filter(code="bench-01").count() == 1
     deleted = delete_bench_data()
     assert deleted["reports_indicatorentry"] == 600
+    assert not IndicatorEntry.objects.exists() and not AgencyIndicatorFigure.objects.exists()
+    assert not AgencyReport.objects.exists() and not Indicator.objects.exists()
     assert not Province.objects.filter(code__startswith="bench-").exists()
     assert not User.objects.filter(username__startswith="bench-0").exists()
     assert Agency.objects.filter(pk=real_agency.pk).exists() and User.objects.filter(pk=real_user.pk).exists()

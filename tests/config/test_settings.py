@@ -127,6 +127,7 @@ print(json.dumps({
     "hosts": settings.ALLOWED_HOSTS,
     "email": settings.EMAIL_BACKEND,
     "media": str(settings.MEDIA_ROOT),
+    "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
 }))
 """
 
@@ -216,3 +217,21 @@ def test_vietnamese_number_and_date_formats():
         assert formats.localize(16861, use_l10n=True) == "16.861"
         assert formats.date_format(date(2026, 3, 20), "SHORT_DATE_FORMAT") == "20/03/2026"
         assert formats.sanitize_separators("95,5") == "95.5"
+
+
+@pytest.mark.django_db
+def test_jit_is_off_on_the_apps_connections():
+    """PostgreSQL's JIT compiled the review queue's per-report counts for 0.5–1.8 s (issue 14): off here."""
+    from django.db import connection
+
+    assert connection.vendor == "postgresql", "run with DATABASE_URL=postgres://… (CI does)"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_jit_can_be_turned_back_on_and_sqlite_gets_no_postgresql_options():
+    url = "postgres://u@127.0.0.1:5432/x"
+    assert loaded(DEBUG="1", DATABASE_URL=url)["db_options"]["options"] == "-c jit=off"
+    assert loaded(DEBUG="1", DATABASE_URL=url, POSTGRES_JIT="1")["db_options"]["options"] == "-c jit=on"
+    assert "options" not in loaded(DEBUG="1")["db_options"]

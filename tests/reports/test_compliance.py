@@ -65,7 +65,7 @@ def test_compliance_by_agency_in_the_database(world, province, report_a, report_
     submit_at(report_b, reporter_b, dt.datetime(2026, 3, 21, 9, tzinfo=VIETNAM))
 
     period = world.period()
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(3):
         rows = {row["agency__name"]: row for row in compliance_by_agency(plan=world.plan, period=period,
                                                                         today=dt.date(2026, 4, 1))}
     assert {name: (r["expected"], r["on_time"], r["late"], r["missing"], r["returned"],

@@ -27,11 +27,14 @@ class Command(VietnameseCommand):
         parser.add_argument("--years", type=int, default=None,
                             help=_("Số năm của kế hoạch, tính đến năm nay (mặc định: 2 với demo, 5 với "
                                    "province và national); --years 2 cho 10 kỳ báo cáo."))
+        parser.add_argument("--checksum", action="store_true",
+                            help=_("In thêm mã băm của mọi số liệu đã tạo (so sánh hai lần chạy cùng hạt giống)."))
         parser.add_argument("--replace", action="store_true",
                             help=_("Xóa dữ liệu thử nghiệm cũ (chỉ các tỉnh bench-NN và tài khoản bench-NN-…) "
                                    "trước khi tạo."))
 
-    def handle(self, *args, scale, seed, today, years, replace, **options):
+    def handle(self, *args, scale, seed, today, years, replace, checksum, **options):
+        from bench.data import checksum as data_checksum
         from bench.data import generate
 
         if today:
@@ -45,10 +48,14 @@ class Command(VietnameseCommand):
         except UserError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(_("Đã tạo dữ liệu thử nghiệm “%(scale)s” (hạt giống %(seed)s, hôm nay %(today)s, %(years)s "
-                            "năm) trong %(seconds).1f giây (tính tiến độ %(recompute).1f giây).")
+                            "năm) trong %(seconds).1f giây (trong đó tính tiến độ %(recompute).1f giây, VACUUM, ANALYZE và "
+                            "kiểm tra khóa ngoại %(maintenance).1f giây).")
                           % {"scale": scale, "seed": seed, "today": data.today.isoformat(), "years": data.years,
-                             "seconds": data.elapsed_seconds, "recompute": data.recompute_seconds})
+                             "seconds": data.elapsed_seconds, "recompute": data.recompute_seconds,
+                             "maintenance": data.maintenance_seconds})
         for table, count in data.counts.items():
             self.stdout.write(f"  {table}: {count:,}")
         statuses = ", ".join(f"{status} {count:,}" for status, count in sorted(data.reports_by_status.items()))
         self.stdout.write(_("  báo cáo theo trạng thái: %(statuses)s") % {"statuses": statuses})
+        if checksum:
+            self.stdout.write(_("  mã băm số liệu: %(digest)s") % {"digest": data_checksum(data.plan_ids)})
