@@ -1,6 +1,7 @@
 """A small HTTP client for the bench's loopback requests (http.client: no dependency; a new connection per
 request, as gunicorn's sync workers close each one), and a runner for concurrent clients (threads)."""
 
+import gzip
 import http.client
 import json
 import threading
@@ -15,7 +16,8 @@ from urllib.parse import urlsplit
 class Answer:
     status: int
     seconds: float
-    body: bytes
+    body: bytes  # decompressed
+    wire_bytes: int = 0  # as sent (gzip where the server compressed)
 
     def json(self):
         return json.loads(self.body)
@@ -47,11 +49,14 @@ class Client:
             response = connection.getresponse()
             data = response.read()
             status = response.status
+            wire = len(data)
+            if response.getheader("Content-Encoding") == "gzip":
+                data = gzip.decompress(data)
         except OSError:
-            status, data = 0, b""  # refused, reset or timed out: counted as an error by the caller
+            status, data, wire = 0, b"", 0  # refused, reset or timed out: counted as an error by the caller
         finally:
             connection.close()
-        return Answer(status, time.perf_counter() - start, data)
+        return Answer(status, time.perf_counter() - start, data, wire)
 
     def get(self, path: str, **kwargs) -> Answer:
         return self.request("GET", path, **kwargs)

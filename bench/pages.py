@@ -268,7 +268,7 @@ def run(bench) -> list[Measurement]:
         details[name] = {"path": path, "user": username or "anonymous", "requests": len(samples),
                          "p50_ms": ms(median(samples)),
                          "p95_ms": p95s[name], "statuses": statuses, "queries": queries,
-                         "bytes": len(answers[-1].body)}
+                         "bytes": answers[-1].wire_bytes}
         if statuses != [expected_status] or test_status != expected_status:
             details[name]["note"] = f"answered {statuses} (test client {test_status})"
         print(f"    {name}: p50 {details[name]['p50_ms']} ms, p95 {p95s[name]} ms, {queries} queries, "
