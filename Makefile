@@ -14,7 +14,7 @@ help:
 	@echo "make install           tạo .venv và cài dự án kèm nhóm dev"
 	@echo "make lint | format     ruff check | ruff check --fix"
 	@echo "make migrations-check  báo lỗi nếu model đổi mà chưa có migration"
-	@echo "make bench             đo hiệu năng, ghi docs/performance.md"
+	@echo "make bench             đo hiệu năng (SCALE=province mặc định, hoặc national), ghi bench/results/ và docs/performance.md"
 	@echo "make worker | beat     Celery worker (không kèm beat) | Celery beat, đúng một tiến trình (cần REDIS_URL)"
 	@echo "make backup            sao lưu CSDL (pg_dump) và tệp đính kèm vào BACKUP_DIR (mặc định backups/)"
 	@echo "make restore BACKUP=…  khôi phục một bản sao lưu (đường dẫn make backup in ra)"
@@ -74,8 +74,11 @@ format: install
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
+# A throwaway database and a private Redis; needs DATABASE_URL (PostgreSQL). SCALE=province takes a few minutes,
+# SCALE=national much longer (bench/__main__.py).
+SCALE ?= province
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --scale $(SCALE)
 
 # Needs GNU gettext (apt-get install gettext). Only English is extracted: our msgids are Vietnamese, and
 # locale/vi holds hand-written Vietnamese for third-party English. Commit the .po and the .mo (CI has no gettext).

@@ -1,71 +1,24 @@
-"""Progress recompute at province scale (issue 5).
+"""The progress recompute (issue 14 §3): full recompute of one province and of the nation, the incremental
+recompute after one approval, the floor, and the recompute's peak memory.
 
-One plan, 130 agencies × 100 indicators × 5 years × 4 quarters = 260,000 approved values, generated
-with one INSERT … SELECT. Measured: the full recompute (target < 5 s), the incremental recompute after
-one approval (< 200 ms), and the full recompute against the floor: one raw SQL GROUP BY over the same
-values (target: within 5×).
+- Province: `plan_recompute` of plan bench-01-kh, as of today, repeated.
+- Nation: every bench plan one after the other (only at national scale; at province scale there is one).
+- Incremental: a submitted report approved with `reports.services.report_approve` (not timed), then the
+  outbox drain a worker runs, `progress.services.pending_recompute_run` (timed), once per report.
+- Floor: one SQL GROUP BY over the province plan's approved values, the aggregates the recompute needs
+  (sum of values, numerators, denominators and the count, per indicator and year).
+- Peak memory: the nation's recompute in a fresh subprocess (DEBUG=0), its `ru_maxrss`: the resident set at
+  its peak, Django and the interpreter included; the baseline before the recompute is given beside it.
 """
 
-import datetime as dt
+import json
+import subprocess
+import sys
+import time
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
 
-from bench.measure import Measurement, best_of
-
-AGENCIES = 130
-INDICATORS = 100
-YEARS = range(2026, 2031)
-
-
-def _seed():
-    from agencies.models import Agency, Province
-    from indicators.models import Baseline, Indicator, Target
-    from plans.models import Plan, Section
-    from reports.models import AgencyReport, ReportingPeriod
-    from reports.services import period_calendar
-
-    province = Province.objects.create(name="Đồng Tháp (bench)", code="bench-progress")
-    plan = Plan.objects.create(province=province, code="bench-progress", title="Kế hoạch đo tiến độ",
-                               start_year=2026, end_year=2030, status=Plan.Status.ACTIVE)
-    agencies = Agency.objects.bulk_create([Agency(province=province, name=f"Cơ quan {n}") for n in range(AGENCIES)])
-    sections = Section.objects.bulk_create([Section(plan=plan, code=str(n), title=f"Nhóm {n}", order=n)
-                                            for n in range(5)])
-    methods = [Indicator.Aggregation.LATEST, Indicator.Aggregation.SUM, Indicator.Aggregation.RATIO,
-               Indicator.Aggregation.MEAN]
-    indicators = Indicator.objects.bulk_create([
-        Indicator(plan=plan, code=f"I.{n}", order=n, name=f"Chỉ tiêu {n}", unit="%", section=sections[n % 5],
-                  aggregation=methods[n % 4], cumulative=n % 8 < 4) for n in range(INDICATORS)])
-    Baseline.objects.bulk_create([Baseline(indicator=i, year=2025, value=40) for i in indicators])
-    Target.objects.bulk_create([Target(indicator=i, year=y, op=">=", low=50 + 5 * (y - 2026), text="")
-                                for i in indicators for y in YEARS])
-    periods = ReportingPeriod.objects.bulk_create([
-        ReportingPeriod(**period_calendar(plan=plan, year=y, quarter=q)) for y in YEARS for q in (1, 2, 3, 4)])
-    approved_at = timezone.make_aware(dt.datetime(2030, 12, 20, 9))
-    AgencyReport.objects.bulk_create([
-        AgencyReport(agency=a, plan=plan, period=p, status=AgencyReport.Status.APPROVED, approved_at=approved_at,
-                     first_submitted_at=approved_at, submitted_at=approved_at)
-        for a in agencies for p in periods])
-    if connection.vendor == "postgresql":
-        value = "round((random() * 100)::numeric, 2)"
-        numerator, denominator = "floor(random() * 90)::numeric", "(90 + floor(random() * 10))::numeric"
-    else:
-        value = "abs(random() % 10000) / 100.0"
-        numerator, denominator = "abs(random() % 90)", "90 + abs(random() % 10)"
-    with connection.cursor() as cursor:
-        cursor.execute(f"""
-            INSERT INTO reports_indicatorentry
-                (report_id, indicator_id, value, numerator, denominator, milestone_state, note, source, return_reason)
-            SELECT r.id, i.id,
-                   CASE WHEN i.aggregation = 'ratio' THEN NULL ELSE {value} END,
-                   CASE WHEN i.aggregation = 'ratio' THEN {numerator} END,
-                   CASE WHEN i.aggregation = 'ratio' THEN {denominator} END,
-                   '', '', '', ''
-            FROM reports_agencyreport r CROSS JOIN indicators_indicator i
-            WHERE r.plan_id = %s AND i.plan_id = %s""", [plan.pk, plan.pk])
-        cursor.execute("ANALYZE")
-    return plan
-
+from bench.measure import Measurement, median, ms, p95, timed
 
 FLOOR_SQL = """
 SELECT e.indicator_id, p.year, SUM(e.value), SUM(e.numerator), SUM(e.denominator), COUNT(*)
@@ -75,42 +28,87 @@ JOIN reports_reportingperiod p ON p.id = r.period_id
 WHERE r.plan_id = %s AND r.status = 'approved'
 GROUP BY e.indicator_id, p.year
 """
+REPEAT = 5
+INCREMENTAL_RUNS = 5
 
 
-def run() -> list[Measurement]:
-    from progress.services import plan_recompute
+def run(bench) -> list[Measurement]:
+    from progress.services import pending_recompute_run, plan_recompute
     from reports.models import AgencyReport, IndicatorEntry
+    from reports.services import report_approve
 
-    with transaction.atomic():
-        plan = _seed()
-    values = IndicatorEntry.objects.filter(report__plan=plan).count()
-    as_of = dt.date(2030, 12, 31)
+    data = bench.data
+    plan = data.plan
+    values = IndicatorEntry.objects.filter(report__plan=plan, report__status="approved").count()
 
     def floor():
         with connection.cursor() as cursor:
             cursor.execute(FLOOR_SQL, [plan.pk])
             cursor.fetchall()
 
-    floor_seconds = best_of(floor, repeat=5)
-    full_seconds = best_of(lambda: plan_recompute(plan=plan, as_of=as_of), repeat=3)
-
-    # One approval: one agency's Q4 2030 report changes (its 100 indicators), then the incremental recompute.
-    report = AgencyReport.objects.filter(plan=plan, period__code="2030-Q4").select_related("period").order_by("pk").first()
-    touched = list(report.indicator_entries.values_list("indicator_id", flat=True))
-
-    def incremental():
-        report.indicator_entries.filter(value__isnull=False).update(value=99)
-        plan_recompute(plan=plan, as_of=as_of, indicator_ids=touched, from_year=report.period.year)
-
-    incremental_seconds = best_of(incremental, repeat=3)
-    ratio = full_seconds / floor_seconds
-    return [
-        Measurement("progress: floor, one SQL GROUP BY over the values", floor_seconds,
-                    note=f"{values:,} approved values"),
-        Measurement("progress: full recompute of one province plan", full_seconds, 5.0,
-                    note=f"{values:,} values, {ratio:.1f}× the floor"),
-        Measurement("progress: full recompute within 5× the floor", full_seconds, 5 * floor_seconds,
-                    note=f"{ratio:.1f}× the floor"),
-        Measurement("progress: incremental recompute after one approval", incremental_seconds, 0.2,
-                    note=f"{len(touched)} indicators touched"),
+    floor_samples = timed(floor, repeat=REPEAT * 2, warmup=1)
+    province_samples = timed(lambda: plan_recompute(plan=plan), repeat=REPEAT, warmup=1)
+    ratio = median(province_samples) / median(floor_samples)
+    out = [
+        Measurement("raw_sql_floor_s", round(median(floor_samples), 4), unit="s", samples=floor_samples,
+                    note=f"plan {plan.code}: {values:,} approved values"),
+        Measurement("recompute_province_s", round(median(province_samples), 4), unit="s", samples=province_samples,
+                    note=f"plan {plan.code}, as of today"),
+        Measurement("recompute_to_floor_ratio", round(ratio, 2), unit="×",
+                    note="median full recompute ÷ median floor, same plan"),
     ]
+
+    from plans.models import Plan
+
+    plans = list(Plan.objects.filter(pk__in=data.plan_ids).order_by("code"))
+    if len(plans) > 1:
+        def nation():
+            for each in plans:
+                plan_recompute(plan=each)
+
+        nation_samples = timed(nation, repeat=3)
+        out.append(Measurement("recompute_national_s", round(median(nation_samples), 2), unit="s",
+                               samples=nation_samples, note=f"{len(plans)} plans one after the other"))
+    else:
+        estimate = 34 * median(province_samples)
+        out.append(Measurement("recompute_national_s", None, unit="s",
+                               note=f"not measured at {bench.scale} scale (one province); extrapolated 34 × "
+                                    f"province ≈ {estimate:.1f} s, NOT a measurement: run make bench SCALE=national"))
+
+    staff = data.user(f"{data.prefix()}-staff")
+    pending_recompute_run(plan_id=plan.pk)
+    reports = list(AgencyReport.objects.filter(plan=plan, status=AgencyReport.Status.SUBMITTED)
+                   .select_related("period").order_by("-period__starts_on", "pk")[:INCREMENTAL_RUNS])
+    incremental, approvals, touched = [], [], []
+
+
+    for report in reports:
+        start = time.perf_counter()
+        report_approve(report=report, user=staff)
+        approvals.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        result = pending_recompute_run(plan_id=plan.pk)
+        incremental.append(time.perf_counter() - start)
+        touched.append(result.indicators if result else 0)
+    if incremental:
+        out.append(Measurement("recompute_incremental_ms", ms(median(incremental)), unit="ms", samples=incremental,
+                               note=f"{len(incremental)} approvals of submitted reports, each followed by the outbox "
+                                    f"drain (pending_recompute_run); {max(touched)} indicators touched; the "
+                                    f"approval itself (report_approve) median {ms(median(approvals))} ms, "
+                                    f"p95 {ms(p95(approvals))} ms"))
+    else:
+        out.append(Measurement("recompute_incremental_ms", None, unit="ms",
+                               note=f"no submitted report in {plan.code} to approve"))
+
+    child = subprocess.run([sys.executable, "-m", "bench.recompute_child", *map(str, data.plan_ids)],
+                           env=bench.env(), capture_output=True, text=True, timeout=1800)
+    if child.returncode == 0:
+        peak = json.loads(child.stdout.strip().splitlines()[-1])
+        out.append(Measurement("recompute_peak_mb", peak["peak_mb"], unit="MB",
+                               note=f"ru_maxrss of a fresh process recomputing {len(data.plan_ids)} plan(s) in "
+                                    f"{peak['seconds']:.2f} s; {peak['baseline_mb']} MB before the recompute "
+                                    f"(Django loaded, connected)", details=peak))
+    else:
+        out.append(Measurement("recompute_peak_mb", None, unit="MB",
+                               note=f"the subprocess failed: {child.stderr.strip().splitlines()[-1:]}"))
+    return out
