@@ -115,8 +115,10 @@ def _recompute_locked(*, plan: Plan, as_of: dt.date | None, indicator_ids: Itera
     existing.delete()
     _insert(IndicatorProgress, indicator_rows)
     if ids is not None:
-        # Rows of the other indicators keep their values but are judged at the same date.
-        IndicatorProgress.objects.filter(plan=plan).update(as_of=as_of, computed_at=computed_at)
+        # Rows of the other indicators keep their values (and the time they were computed) but are judged
+        # at the same date. Only rows of an earlier date are touched: re-stamping all of them on every
+        # approval rewrote every row of the plan (issue 14).
+        IndicatorProgress.objects.filter(plan=plan).exclude(as_of=as_of).update(as_of=as_of)
     task_rows = _task_rows(plan, as_of, stamp)
     TaskProgress.objects.filter(plan=plan).delete()
     _insert(TaskProgress, task_rows)
@@ -181,6 +183,33 @@ def _insert(model: type[models.Model], rows: list[dict]) -> None:
     with connection.cursor() as cursor:
         execute_values(cursor.cursor, f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
                        "VALUES %s", values, page_size=1000)
+
+
+def _write_changed(model: type[models.Model], plan: Plan, rows: list[dict], *, key: tuple[str, ...],
+                   stamp: dict) -> None:
+    """Make a plan's snapshot rows of `model` hold `rows`, writing only the rows whose values changed.
+
+    An approval moves a few counts of a few agencies, but deleting and re-inserting every agency-year (with
+    its JSON) on each approval cost a large part of an incremental recompute (issue 14). A row whose values
+    are unchanged is kept with the time it was computed, only judged at the new date; the time a recompute
+    ran is PlanProgress.computed_at, which every recompute rewrites.
+    """
+    stamp_fields = set(stamp)
+    fields = sorted(set(key) | ({name for row in rows for name in row} - stamp_fields))
+    existing: dict[tuple, list[dict]] = {}
+    for row in model.objects.filter(plan=plan).values("pk", *fields):
+        existing.setdefault(tuple(row[name] for name in key), []).append(row)
+    kept, fresh = [], []
+    for row in rows:
+        found = existing.pop(tuple(row[name] for name in key), [])
+        if len(found) == 1 and all(found[0][name] == row[name] for name in fields):
+            kept.append(found[0]["pk"])
+        else:
+            fresh.append(row)
+    # Everything not kept goes, rows no longer produced included (one query whatever changed).
+    model.objects.filter(plan=plan).exclude(pk__in=kept).delete()
+    model.objects.filter(plan=plan).exclude(as_of=stamp["as_of"]).update(as_of=stamp["as_of"])
+    _insert(model, fresh)
 
 
 # ---------------------------------------------------------------- indicators
@@ -386,7 +415,6 @@ def _agency_rollups(plan: Plan, as_of: dt.date, stamp: dict) -> None:
     }
     keys = set(indicator_counts) | set(compliance)
     keys |= {(agency_id, year) for agency_id in task_counts for year in plan.years}
-    AgencyProgress.objects.filter(plan=plan).delete()
     rows = []
     for agency_id, year in sorted(keys):
         counts = indicator_counts.get((agency_id, year), Counter())
@@ -397,4 +425,4 @@ def _agency_rollups(plan: Plan, as_of: dt.date, stamp: dict) -> None:
             reports_expected=facts.get("expected", 0), reports_on_time=facts.get("on_time", 0),
             reports_late=facts.get("late", 0), reports_missing=facts.get("missing", 0),
             reports_returned=facts.get("returned") or 0, **stamp))
-    _insert(AgencyProgress, rows)
+    _write_changed(AgencyProgress, plan, rows, key=("agency_id", "year"), stamp=stamp)
