@@ -115,7 +115,9 @@ def _run(args, started: datetime, clock: float, stack: ExitStack) -> int:
     path = report.write_results(document, RESULTS, f"{started:%Y%m%dT%H%M%SZ}")
     if not args.no_docs:
         previous = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
-        DOCS.write_text(report.render(document, previous, results_path=str(path.relative_to(ROOT))),
+        others = [(other, str(other_path.relative_to(ROOT)))
+                  for other, other_path in report.latest_of_other_scales(RESULTS, args.scale)]
+        DOCS.write_text(report.render(document, previous, results_path=str(path.relative_to(ROOT)), others=others),
                         encoding="utf-8")
     print(f"bench: {path.relative_to(ROOT)} written; total {elapsed / 60:.1f} min"
           f"{'; failed: ' + ', '.join(failed) if failed else ''}", flush=True)

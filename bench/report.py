@@ -114,14 +114,36 @@ def _verdict(figure: Figure, value: Any, scale: str) -> str:
     return "holds" if holds else "**fails**"
 
 
-def render(document: dict, previous: str = "", results_path: str = "") -> str:
-    """docs/performance.md: the generated table, then what followed KEEP_MARKER in `previous`."""
+def render(document: dict, previous: str = "", results_path: str = "",
+           others: list[tuple[dict, str]] = ()) -> str:
+    """docs/performance.md: the generated table of this run, the latest run of every other scale (`others`:
+    (document, results path); a province run must not hide the national figures, nor the reverse), then what
+    followed KEEP_MARKER in `previous`."""
+    lines = ["# Performance", "", *_run_lines(document, results_path)]
+    for other, other_path in others:
+        lines += ["", f"## Latest run at scale {other['scale']}", "", *_run_lines(other, other_path)]
+    kept = previous.split(KEEP_MARKER, 1)[1] if KEEP_MARKER in previous else "\n\n## What each change bought\n"
+    return "\n".join(lines) + "\n\n" + KEEP_MARKER + kept.rstrip("\n") + "\n"
+
+
+def latest_of_other_scales(folder: Path, scale: str) -> list[tuple[dict, Path]]:
+    """The newest results file of each scale other than `scale` (file names are UTC timestamps: they sort)."""
+    newest: dict[str, tuple[dict, Path]] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if document.get("scale") not in {None, scale} and "run" in document:
+            newest[document["scale"]] = (document, path)
+    return [newest[key] for key in sorted(newest)]
+
+
+def _run_lines(document: dict, results_path: str = "") -> list[str]:
     figures, run, machine, scale = document["figures"], document["run"], document["machine"], document["scale"]
     notes = run.get("figures", {})
     minutes, seconds = divmod(int(round(run["bench_seconds"])), 60)
     lines = [
-        "# Performance",
-        "",
         f"Written by `make bench SCALE={scale}` on {run['started_at']} "
         f"({'results: `' + results_path + '`, ' if results_path else ''}total bench time {minutes} min {seconds} s).",
         f"Machine: {machine['cores']} cores, {machine['memory']} memory, {machine['postgres']}.",
@@ -146,6 +168,8 @@ def render(document: dict, previous: str = "", results_path: str = "") -> str:
                 verdict = "not measured"
             elif detail.get("note"):  # not the expected answer (a 403, a 500): its time says nothing
                 verdict = f"**{detail['note']}**"
+            elif scale != "province":
+                verdict = "holds" if value <= PAGE_BUDGET_MS else f"over {PAGE_BUDGET_MS} ms (budget is at province scale)"
             lines.append(f"| {name} | {_shown(detail.get('p50_ms'), 'ms')} | {_shown(value, 'ms')} "
                          f"| {detail.get('queries', '—')} | {verdict} |")
     supporting = run.get("supporting") or {}
@@ -153,8 +177,7 @@ def render(document: dict, previous: str = "", results_path: str = "") -> str:
         lines += ["", "Supporting measurements:", ""]
         lines += [f"- {label}: {_shown(s.get('value'), s.get('unit', ''))}{' — ' + s['note'] if s.get('note') else ''}"
                   for label, s in supporting.items()]
-    kept = previous.split(KEEP_MARKER, 1)[1] if KEEP_MARKER in previous else "\n\n## What each change bought\n"
-    return "\n".join(lines) + "\n\n" + KEEP_MARKER + kept.rstrip("\n") + "\n"
+    return lines
 
 
 def _how(note: dict) -> str:

@@ -109,3 +109,23 @@ def test_the_test_suite_does_not_run_the_bench():
     assert not [p for p in (ROOT / "tests").rglob("*.py") if "import bench." in p.read_text(encoding="utf-8")
                 and re.search(r"bench\.(__main__|servers|submissions|freshness|pages|progress)\b",
                               p.read_text(encoding="utf-8"))]
+
+
+def test_a_run_at_one_scale_keeps_the_latest_run_of_the_other_scale(tmp_path):
+    from bench.report import latest_of_other_scales
+
+    write_results(_document("national"), tmp_path, "20261201T170000Z")
+    newer_national = _document("national")
+    newer_national["figures"]["recompute_national_s"] = 17.5
+    write_results(newer_national, tmp_path, "20261201T190000Z")
+    write_results(_document("province"), tmp_path, "20261201T200000Z")
+
+    others = latest_of_other_scales(tmp_path, "province")
+    assert [(doc["scale"], path.name) for doc, path in others] == [("national", "20261201T190000Z.json")]
+    page = render(_document("province"), "", "bench/results/p.json",
+                  others=[(doc, f"bench/results/{path.name}") for doc, path in others])
+    assert page.index("SCALE=province") < page.index("## Latest run at scale national") < page.index(KEEP_MARKER)
+    national_part = page.split("## Latest run at scale national", 1)[1]
+    assert "| 17.5 s |" in national_part and "20261201T190000Z.json" in national_part
+    # At national scale, the per-page budget (a province-scale one) is not judged as failed.
+    assert "over 300 ms (budget is at province scale)" in national_part

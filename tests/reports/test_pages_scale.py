@@ -224,3 +224,11 @@ def test_admin_read_only_report_page_takes_a_fixed_number_of_queries(admin_clien
     report_submit(report=report_a, user=reporter_a)
     assert report_a.indicator_entries.count() >= report_b.indicator_entries.count() + 6
     assert count(report_a) == short
+
+
+def test_the_admin_report_list_shows_fifty_reports_a_page():
+    from django.contrib import admin
+
+    from reports.models import AgencyReport
+
+    assert admin.site._registry[AgencyReport].list_per_page == 50
