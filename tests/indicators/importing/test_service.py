@@ -324,3 +324,25 @@ def test_partner_column_of_a_task_table(directory, table_file):
     assert list(with_partner.lead_agencies.values_list("name", flat=True)) == ["Sở Khoa học và Công nghệ"]
     assert without.partner is None
     assert "đối tác: Tập đoàn VNPT" in report.render()
+
+
+def test_the_cycle_collector_is_paused_during_an_import_and_back_on_after(directory, tmp_path, monkeypatch):
+    import gc
+
+    import indicators.importing.service as service
+
+    seen = []
+    real_parse = service.parse_blocks
+
+    def parse_and_look(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(service, "parse_blocks", parse_and_look)
+    assert gc.isenabled()
+    assert plan_import(source=SEED_000, province=directory, dry_run=True).ok
+    assert seen == [False] and gc.isenabled()
+    broken = tmp_path / "hong.xlsx"
+    broken.write_bytes(b"not a workbook")
+    assert not plan_import_table(source=broken, plan_code="kh-hong", province=directory).ok
+    assert gc.isenabled()
