@@ -14,7 +14,7 @@ import shutil
 import sys
 import time
 import traceback
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -125,13 +125,11 @@ def _run(args, started: datetime, clock: float, stack: ExitStack) -> int:
 
 
 def machine(connection) -> dict:
-    memory = "?"
-    try:
+    memory = "?"  # stays so where /proc/meminfo is missing (not Linux)
+    with suppress(OSError, StopIteration):
         kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                   if line.startswith("MemTotal:"))
         memory = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration):
-        pass
     try:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")

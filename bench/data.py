@@ -92,7 +92,7 @@ class GeneratedData:
 
 
 class BenchDataExists(UserError):
-    pass
+    """Bench provinces are already in the database (bench_data refuses unless --replace)."""
 
 
 # ---------------------------------------------------------------- the directory of a province
