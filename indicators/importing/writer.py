@@ -10,6 +10,7 @@ from agencies.matching import expand_abbreviations
 from agencies.models import Agency, Province
 from agencies.text import fold
 from indicators.importing.agencies import AgencyResolver, guess_kind
+from indicators.importing.bulk import insert_rows
 from indicators.importing.parsed import Issue, ParsedPlan
 from indicators.importing.report import KIND_LABELS, ImportReport, RowReport, fmt, target_text
 from indicators.models import Baseline, Indicator, Target
@@ -251,8 +252,8 @@ class PlanWriter:
                 if not changed_objs:
                     continue
                 through.objects.filter(**{f"{owner}__in": [o.pk for o, _ids in changed_objs]}).delete()
-                through.objects.bulk_create([through(**{owner: obj.pk, "agency_id": agency_id})
-                                             for obj, ids in changed_objs for agency_id in sorted(ids)])
+                insert_rows(through, (owner, "agency_id"),
+                            [(obj.pk, agency_id) for obj, ids in changed_objs for agency_id in sorted(ids)])
         for item in items:
             self.report.counts[kind].add(item._action)
         self.report.counts[kind].add("removed", len(stale))
@@ -348,7 +349,7 @@ class PlanWriter:
                 year, value, text = item.baseline
                 baseline = baselines.get(pk)
                 if baseline is None:
-                    new_baselines.append(Baseline(indicator_id=pk, year=year, value=value, text=text))
+                    new_baselines.append((pk, year, value, text))
                     touched = True
                 elif (baseline.year, baseline.value, baseline.text) != (year, value, text):
                     changes.append(_("hiện trạng: {old} → {new}").format(old=baseline.text, new=text))
@@ -362,8 +363,7 @@ class PlanWriter:
                 current = targets.get((pk, target.year))
                 wanted = (target.op, target.low, target.high, target.text)
                 if current is None:
-                    new_targets.append(Target(indicator_id=pk, year=target.year, op=target.op, low=target.low,
-                                              high=target.high, text=target.text))
+                    new_targets.append((pk, target.year, target.op, target.low, target.high, target.text))
                     counts.add("created")
                     touched = True
                 elif (current.op, current.low, current.high, current.text) != wanted:
@@ -395,10 +395,10 @@ class PlanWriter:
             Target.objects.filter(pk__in=[t.pk for t in stale_targets]).delete()
         if stale_baselines:
             Baseline.objects.filter(pk__in=[b.pk for b in stale_baselines]).delete()
-        Baseline.objects.bulk_create(new_baselines)
+        insert_rows(Baseline, ("indicator_id", "year", "value", "text"), new_baselines)
         if changed_baselines:
             Baseline.objects.bulk_update(changed_baselines, ["year", "value", "text"])
-        Target.objects.bulk_create(new_targets)
+        insert_rows(Target, ("indicator_id", "year", "op", "low", "high", "text"), new_targets)
         if changed_targets:
             Target.objects.bulk_update(changed_targets, ["op", "low", "high", "text"])
 
