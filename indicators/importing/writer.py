@@ -32,6 +32,7 @@ class PlanWriter:
         self.scope = appendix_scope
         self.archive_missing = archive_missing
         self.now = timezone.now()
+        self.created_pks: dict[str, set[int]] = {}
 
     def run(self) -> None:
         created = self.resolver.create_unknown(self.dry_run)
@@ -234,6 +235,9 @@ class PlanWriter:
         stale, to_archive = self.keep_reported(model, kind, list(existing.values()))
         if not self.dry_run:
             model.objects.bulk_create(to_create)
+        created_pks = {obj.pk for obj in to_create if obj.pk is not None}
+        self.created_pks[kind] = created_pks
+        if not self.dry_run:
             if to_update:
                 model.objects.bulk_update(to_update, sorted(update_fields))
             if to_archive:
@@ -251,7 +255,10 @@ class PlanWriter:
                                 if current_m2m[name].get(obj.pk, set()) != agencies[name]]
                 if not changed_objs:
                     continue
-                through.objects.filter(**{f"{owner}__in": [o.pk for o, _ids in changed_objs]}).delete()
+                # Links of the items created just now cannot exist yet: only the others' are replaced.
+                replaced = [o.pk for o, _ids in changed_objs if o.pk not in created_pks]
+                if replaced:
+                    through.objects.filter(**{f"{owner}__in": replaced}).delete()
                 insert_rows(through, (owner, "agency_id"),
                             [(obj.pk, agency_id) for obj, ids in changed_objs for agency_id in sorted(ids)])
         for item in items:
@@ -329,7 +336,9 @@ class PlanWriter:
         items = self.parsed.indicators
         if self.scope is not None:
             items = [i for i in items if i.appendix in self.scope]
-        ids = [pk for pk in self.indicator_ids.values() if pk]
+        # Indicators created by this import have no baseline or target yet: only the others' are looked up.
+        created = self.created_pks.get("indicators", set())
+        ids = [pk for pk in self.indicator_ids.values() if pk and pk not in created]
         baselines = {b.indicator_id: b for b in Baseline.objects.filter(indicator_id__in=ids)} if ids else {}
         targets = {(t.indicator_id, t.year): t for t in Target.objects.filter(indicator_id__in=ids)} if ids else {}
         new_baselines, changed_baselines, new_targets, changed_targets = [], [], [], []
