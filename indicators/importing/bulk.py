@@ -53,3 +53,33 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence[object]]) 
         with logged, connection.wrap_database_errors:
             cursor.cursor.copy_expert(sql, data)
     return len(rows)
+
+
+_PLAIN_TYPES = (str, int, bool, Decimal, dt.date, dt.datetime)
+
+
+def insert_objects(model, objs: list, *, key: str, scope: dict) -> None:
+    """Unsaved instances of `model` into its table, their pk set after, as bulk_create does, without preparing each
+    value through its field: plain values (str, int, Decimal, dates, None) go as they are; anything else through
+    the field's own conversion. The pks are read back in one query over `scope` (a filter that holds them all), by
+    `key` (a field unique in that scope, such as the item code within its plan)."""
+    if not objs:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if connection.vendor != "postgresql" or any(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                                                for f in fields):
+        model.objects.bulk_create(objs)
+        return
+
+    def stored(field, value):
+        if value is None or isinstance(value, _PLAIN_TYPES):
+            return value
+        return field.get_db_prep_save(value, connection)
+
+    insert_rows(model, [f.attname for f in fields],
+                ([stored(f, getattr(obj, f.attname)) for f in fields] for obj in objs))
+    pks = dict(model.objects.filter(**scope).values_list(key, "pk"))
+    for obj in objs:
+        obj.pk = pks[getattr(obj, key)]
+        obj._state.adding = False
+        obj._state.db = connection.alias

@@ -169,7 +169,6 @@ def _compact(grid: list[list[str]], numbers: list[int], merged: set[tuple[int, i
 # --- .xlsx ----------------------------------------------------------------------------------------------
 
 def read_xlsx(path: Path) -> list[Block]:
-    from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     errors = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError)
@@ -178,7 +177,7 @@ def read_xlsx(path: Path) -> list[Block]:
     try:
         # Read-only: the workbook's styles and shared strings are loaded, the sheets are streamed by `_sheet_cells`
         # (a full load made a Cell object per cell: a fifth of a 5,000-row import, issue 14).
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = _load_workbook(path)
     except errors as error:
         raise ReadError(unreadable) from error
     tables: list[Block] = []
@@ -199,6 +198,40 @@ def read_xlsx(path: Path) -> list[Block]:
     finally:
         workbook.close()
     return tables
+
+
+def _load_workbook(path: Path):
+    """openpyxl's read-only load, except that a sheet is not read once more just for the size it declares: a sheet
+    without that declaration (the workbooks openpyxl streams, as the bench's) was parsed twice. `_UsedRange`
+    measures each sheet from its cells, as a full load did."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Sheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            """Not read: see `_UsedRange`."""
+
+    class Reader(ExcelReader):
+        def read_worksheets(self) -> None:
+            # openpyxl's own loop, read-only branch, with `Sheet`.
+            from openpyxl.packaging.relationship import get_dependents, get_rels_path
+
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                rels_path = get_rels_path(rel.target)
+                if rels_path in self.valid_files:
+                    get_dependents(self.archive, rels_path)
+                worksheet = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                worksheet.sheet_state = sheet.state
+                self.wb._sheets.append(worksheet)
+
+    reader = Reader(path, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
 
 
 class _UsedRange:

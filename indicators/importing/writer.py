@@ -10,7 +10,7 @@ from agencies.matching import expand_abbreviations
 from agencies.models import Agency, Province
 from agencies.text import fold
 from indicators.importing.agencies import AgencyResolver, guess_kind
-from indicators.importing.bulk import insert_rows
+from indicators.importing.bulk import insert_objects, insert_rows
 from indicators.importing.parsed import Issue, ParsedPlan
 from indicators.importing.report import KIND_LABELS, ImportReport, RowReport, fmt, target_text
 from indicators.models import Baseline, Indicator, Target
@@ -234,7 +234,7 @@ class PlanWriter:
                                               item=item))
         stale, to_archive = self.keep_reported(model, kind, list(existing.values()))
         if not self.dry_run:
-            model.objects.bulk_create(to_create)
+            insert_objects(model, to_create, key="code", scope={"plan_id": self.plan.pk})
         created_pks = {obj.pk for obj in to_create if obj.pk is not None}
         self.created_pks[kind] = created_pks
         if not self.dry_run:
