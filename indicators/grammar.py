@@ -13,6 +13,7 @@ How a target's number is stored (`low`, `high`) — as the interval the value mu
 `ParsedTarget.value` gives the single bound of the one-number ops.
 """
 
+import functools
 import html
 import re
 import unicodedata
@@ -73,7 +74,14 @@ def clean_cell(text: object) -> str:
     """
     if text is None:
         return ""
-    text = unicodedata.normalize("NFC", str(text)).translate(_INVISIBLE)
+    return _clean_text(text if type(text) is str else str(text))
+
+
+# Pure, and the same few texts come back in every row of an appendix ("%", "Sở KH&CN", "≥ 90"): a 5,000-row
+# import cleans ~100,000 cells (issue 14). Bounded, so a long-running worker does not grow.
+@functools.lru_cache(maxsize=1 << 14)
+def _clean_text(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = _HTML_BREAK.sub(" ", text)
     text = _HTML_TAG.sub("", text)
     text = html.unescape(text)
@@ -180,6 +188,18 @@ _SENTENCE_WORDS = re.compile(r"\b(?:nam|so voi|tro len tren|dong thoi|va|hoac|nh
 
 def parse_target(text: object, *, direction: str = "increase") -> ParsedTarget:
     """Read a target cell by the DESIGN.md grammar; never raises: what has no number is a text target."""
+    if type(text) is str:
+        return _parse_target_text(text, direction)
+    return _parse_target(text, direction)
+
+
+# Target cells repeat ("≥ 90", "100%", "Hoàn thành") and the result is frozen: read each text once (issue 14).
+@functools.lru_cache(maxsize=1 << 14)
+def _parse_target_text(text: str, direction: str) -> ParsedTarget:
+    return _parse_target(text, direction)
+
+
+def _parse_target(text: object, direction: str) -> ParsedTarget:
     cleaned = clean_cell(text)
     if not cleaned:
         return ParsedTarget("text", None, None, "", "")

@@ -169,25 +169,30 @@ def _compact(grid: list[list[str]], numbers: list[int], merged: set[tuple[int, i
 # --- .xlsx ----------------------------------------------------------------------------------------------
 
 def read_xlsx(path: Path) -> list[Block]:
-    from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    errors = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError)
+    unreadable = _("Không đọc được tệp Excel “%(name)s”: tệp bị hỏng hoặc không phải định dạng .xlsx.") % {
+        "name": path.name}
     try:
-        # Not read_only: read-only worksheets do not expose their merged ranges.
-        workbook = load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError) as error:
-        raise ReadError(
-            _("Không đọc được tệp Excel “%(name)s”: tệp bị hỏng hoặc không phải định dạng .xlsx.")
-            % {"name": path.name}
-        ) from error
+        # Read-only: the workbook's styles and shared strings are loaded, the sheets are streamed by `_sheet_cells`
+        # (a full load made a Cell object per cell: a fifth of a 5,000-row import, issue 14).
+        workbook = _load_workbook(path)
+    except errors as error:
+        raise ReadError(unreadable) from error
     tables: list[Block] = []
     try:
         for sheet in workbook.worksheets:
             try:
-                check_sheet_size(sheet, name=path.name)
+                cells, ranges = _sheet_cells(sheet)
+            except errors as error:
+                raise ReadError(unreadable) from error
+            used = _UsedRange(sheet.title, cells)
+            try:
+                check_sheet_size(used, name=path.name)
             except UploadRefused as error:
                 raise ReadError(error.message) from error
-            table = _read_sheet(sheet, source=path.name)
+            table = _read_sheet(cells, ranges, workbook, used=used, source=path.name)
             if table is not None:
                 tables.append(table)
     finally:
@@ -195,19 +200,152 @@ def read_xlsx(path: Path) -> list[Block]:
     return tables
 
 
-def _read_sheet(sheet, *, source: str) -> RawTable | None:
-    max_row, max_col = sheet.max_row, sheet.max_column
-    if not max_row or not max_col:
-        return None
+def _load_workbook(path: Path):
+    """openpyxl's read-only load, except that a sheet is not read once more just for the size it declares: a sheet
+    without that declaration (the workbooks openpyxl streams, as the bench's) was parsed twice. `_UsedRange`
+    measures each sheet from its cells, as a full load did."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Sheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            """Not read: see `_UsedRange`."""
+
+    class Reader(ExcelReader):
+        def read_worksheets(self) -> None:
+            # openpyxl's own loop, read-only branch, with `Sheet`.
+            from openpyxl.packaging.relationship import get_dependents, get_rels_path
+
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                rels_path = get_rels_path(rel.target)
+                if rels_path in self.valid_files:
+                    get_dependents(self.archive, rels_path)
+                worksheet = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                worksheet.sheet_state = sheet.state
+                self.wb._sheets.append(worksheet)
+
+    reader = Reader(path, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
+class _UsedRange:
+    """A sheet's size as a full load of it measured it: up to its last cell, a merged cell included."""
+
+    def __init__(self, title: str, cells: dict) -> None:
+        self.title = title
+        self.max_row = max((r for r, _c in cells), default=1)
+        self.max_column = max((c for _r, c in cells), default=1)
+
+
+_MERGED = (None, 0)  # a position inside a merged range, other than its top-left cell: no value of its own
+
+
+def _sheet_parser():
+    from openpyxl.utils import coordinate_to_tuple
+    from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    text_tag = f"{{{SHEET_MAIN_NS}}}t"
+
+    class SheetParser(WorkSheetParser):
+        """openpyxl's parser, with a short path for the usual inline string (`<is><t>…</t></is>`, what generated
+        workbooks write for every text cell): its text without building openpyxl's rich-text objects. Any other
+        inline string (runs, phonetics, attributes) goes the parser's own way, so every value is the same."""
+
+        def parse_cell(self, element):
+            if element.get("t") != "inlineStr" or not self.data_only:
+                return super().parse_cell(element)
+            child = element.find(INLINE_STRING)
+            if child is None or child.attrib or any(part.tag != text_tag for part in child):
+                return super().parse_cell(element)
+            text = child[-1].text if len(child) else None
+            style_id = element.get("s", 0)
+            if style_id:
+                style_id = int(style_id)
+            coordinate = element.get("r")
+            if coordinate:
+                row, column = coordinate_to_tuple(coordinate)
+                self.col_counter = column
+            else:
+                self.col_counter += 1
+                row, column = self.row_counter, self.col_counter
+            return {"row": row, "column": column, "value": "" if text is None else text, "data_type": "s",
+                    "style_id": style_id}
+
+    return SheetParser
+
+
+def _sheet_cells(sheet) -> tuple[dict[tuple[int, int], tuple[object, int]], list]:
+    """{(row, column): (value, style id)} of a read-only sheet as a full load binds them, and its merged ranges.
+
+    As in a full load: positions inside a merged range other than its top-left lose their value, and every
+    position of a merged range counts in the sheet's size."""
+    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
+    workbook = sheet.parent
+    cells: dict[tuple[int, int], tuple[object, int]] = {}
+    with sheet._get_source() as source:
+        parser = _sheet_parser()(source, sheet._shared_strings, data_only=workbook.data_only, epoch=workbook.epoch,
+                                 date_formats=workbook._date_formats,
+                                 timedelta_formats=workbook._timedelta_formats)
+        for _index, row in parser.parse():
+            for cell in row:
+                workbook._cell_styles[cell["style_id"]]  # noqa: B018  (an unknown style fails as in a full load)
+                cells[cell["row"], cell["column"]] = (cell["value"], cell["style_id"])
+    ranges = []
+    for merge in parser.merged_cells.mergeCell if parser.merged_cells else ():
+        cell_range = CellRange(merge.ref)
+        positions = cell_range.cells
+        cells.setdefault(next(positions), _MERGED)
+        for position in positions:
+            cells[position] = _MERGED
+        ranges.append(cell_range)
+    return cells, list(MultiCellRange(ranges))
+
+
+def _read_sheet(cells: dict, ranges: list, workbook, *, used: _UsedRange, source: str) -> RawTable | None:
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    max_row, max_col = used.max_row, used.max_column
+    formats: dict[int, str] = {}
+    bold_styles: dict[int, bool] = {}
+
+    def number_format(style_id: int) -> str:
+        """A cell style's number format, as openpyxl's cells give it."""
+        if style_id not in formats:
+            fmt_id = workbook._cell_styles[style_id].numFmtId
+            formats[style_id] = (BUILTIN_FORMATS.get(fmt_id, "General") if fmt_id < BUILTIN_FORMATS_MAX_SIZE
+                                 else workbook._number_formats[fmt_id - BUILTIN_FORMATS_MAX_SIZE])
+        return formats[style_id]
+
+    def is_bold(style_id: int) -> bool:
+        if style_id not in bold_styles:
+            bold_styles[style_id] = bool(workbook._fonts[workbook._cell_styles[style_id].fontId].b)
+        return bold_styles[style_id]
+
     grid: list[list[str]] = []
     bold: set[int] = set()
-    for index, row in enumerate(sheet.iter_rows(min_row=1, max_row=max_row, max_col=max_col)):
-        texts = [cell_to_text(cell.value, cell.number_format) for cell in row]
+    for r in range(1, max_row + 1):
+        texts = []
+        seen_bold, all_bold = False, True
+        for c in range(1, max_col + 1):
+            value, style_id = cells.get((r, c), _MERGED)
+            text = cell_to_text(value, number_format(style_id)) if value is not None else ""
+            texts.append(text)
+            if text and all_bold:
+                # Every cell with text bold, and at least one: stops at the first plain one, as before.
+                all_bold, seen_bold = is_bold(style_id), True
         grid.append(texts)
-        if _all_bold(cell for cell, text in zip(row, texts, strict=True) if text):
-            bold.add(index)
+        if seen_bold and all_bold:
+            bold.add(r - 1)
     merged: set[tuple[int, int]] = set()
-    for cell_range in sheet.merged_cells.ranges:
+    for cell_range in ranges:
         top, left = cell_range.min_row - 1, cell_range.min_col - 1
         if top >= len(grid) or left >= max_col:
             continue
@@ -217,17 +355,7 @@ def _read_sheet(sheet, *, source: str) -> RawTable | None:
                 if (r, c) != (top, left):
                     grid[r][c] = value
                     merged.add((r, c))
-    return _compact(grid, list(range(1, len(grid) + 1)), merged, source=source, title=sheet.title, bold=bold)
-
-
-def _all_bold(cells) -> bool:
-    """Every cell bold, and at least one: stops at the first plain cell, so an item row costs one font look-up."""
-    seen = False
-    for cell in cells:
-        if not cell.font.b:
-            return False
-        seen = True
-    return seen
+    return _compact(grid, list(range(1, len(grid) + 1)), merged, source=source, title=used.title, bold=bold)
 
 
 # --- .docx ----------------------------------------------------------------------------------------------

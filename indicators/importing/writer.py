@@ -10,6 +10,7 @@ from agencies.matching import expand_abbreviations
 from agencies.models import Agency, Province
 from agencies.text import fold
 from indicators.importing.agencies import AgencyResolver, guess_kind
+from indicators.importing.bulk import insert_objects, insert_rows
 from indicators.importing.parsed import Issue, ParsedPlan
 from indicators.importing.report import KIND_LABELS, ImportReport, RowReport, fmt, target_text
 from indicators.models import Baseline, Indicator, Target
@@ -31,6 +32,8 @@ class PlanWriter:
         self.scope = appendix_scope
         self.archive_missing = archive_missing
         self.now = timezone.now()
+        self.created_pks: dict[str, set[int]] = {}
+        self.labels = _RowLabels()
 
     def run(self) -> None:
         created = self.resolver.create_unknown(self.dry_run)
@@ -227,12 +230,15 @@ class PlanWriter:
             item._action = action
             wanted_m2m.append((obj, agencies))
             self.report.rows.append(RowReport(kind, item.code, item.line,
-                                              _("Phụ lục {n}").format(n=item.appendix) if item.appendix else "",
+                                              self.labels.appendix.format(n=item.appendix) if item.appendix else "",
                                               action, summary_of(item), changes if action == "updated" else [],
                                               item=item))
         stale, to_archive = self.keep_reported(model, kind, list(existing.values()))
         if not self.dry_run:
-            model.objects.bulk_create(to_create)
+            insert_objects(model, to_create, key="code", scope={"plan_id": self.plan.pk})
+        created_pks = {obj.pk for obj in to_create if obj.pk is not None}
+        self.created_pks[kind] = created_pks
+        if not self.dry_run:
             if to_update:
                 model.objects.bulk_update(to_update, sorted(update_fields))
             if to_archive:
@@ -250,9 +256,12 @@ class PlanWriter:
                                 if current_m2m[name].get(obj.pk, set()) != agencies[name]]
                 if not changed_objs:
                     continue
-                through.objects.filter(**{f"{owner}__in": [o.pk for o, _ids in changed_objs]}).delete()
-                through.objects.bulk_create([through(**{owner: obj.pk, "agency_id": agency_id})
-                                             for obj, ids in changed_objs for agency_id in sorted(ids)])
+                # Links of the items created just now cannot exist yet: only the others' are replaced.
+                replaced = [o.pk for o, _ids in changed_objs if o.pk not in created_pks]
+                if replaced:
+                    through.objects.filter(**{f"{owner}__in": replaced}).delete()
+                insert_rows(through, (owner, "agency_id"),
+                            [(obj.pk, agency_id) for obj, ids in changed_objs for agency_id in sorted(ids)])
         for item in items:
             self.report.counts[kind].add(item._action)
         self.report.counts[kind].add("removed", len(stale))
@@ -328,7 +337,9 @@ class PlanWriter:
         items = self.parsed.indicators
         if self.scope is not None:
             items = [i for i in items if i.appendix in self.scope]
-        ids = [pk for pk in self.indicator_ids.values() if pk]
+        # Indicators created by this import have no baseline or target yet: only the others' are looked up.
+        created = self.created_pks.get("indicators", set())
+        ids = [pk for pk in self.indicator_ids.values() if pk and pk not in created]
         baselines = {b.indicator_id: b for b in Baseline.objects.filter(indicator_id__in=ids)} if ids else {}
         targets = {(t.indicator_id, t.year): t for t in Target.objects.filter(indicator_id__in=ids)} if ids else {}
         new_baselines, changed_baselines, new_targets, changed_targets = [], [], [], []
@@ -348,7 +359,7 @@ class PlanWriter:
                 year, value, text = item.baseline
                 baseline = baselines.get(pk)
                 if baseline is None:
-                    new_baselines.append(Baseline(indicator_id=pk, year=year, value=value, text=text))
+                    new_baselines.append((pk, year, value, text))
                     touched = True
                 elif (baseline.year, baseline.value, baseline.text) != (year, value, text):
                     changes.append(_("hiện trạng: {old} → {new}").format(old=baseline.text, new=text))
@@ -362,8 +373,7 @@ class PlanWriter:
                 current = targets.get((pk, target.year))
                 wanted = (target.op, target.low, target.high, target.text)
                 if current is None:
-                    new_targets.append(Target(indicator_id=pk, year=target.year, op=target.op, low=target.low,
-                                              high=target.high, text=target.text))
+                    new_targets.append((pk, target.year, target.op, target.low, target.high, target.text))
                     counts.add("created")
                     touched = True
                 elif (current.op, current.low, current.high, current.text) != wanted:
@@ -395,10 +405,10 @@ class PlanWriter:
             Target.objects.filter(pk__in=[t.pk for t in stale_targets]).delete()
         if stale_baselines:
             Baseline.objects.filter(pk__in=[b.pk for b in stale_baselines]).delete()
-        Baseline.objects.bulk_create(new_baselines)
+        insert_rows(Baseline, ("indicator_id", "year", "value", "text"), new_baselines)
         if changed_baselines:
             Baseline.objects.bulk_update(changed_baselines, ["year", "value", "text"])
-        Target.objects.bulk_create(new_targets)
+        insert_rows(Target, ("indicator_id", "year", "op", "low", "high", "text"), new_targets)
         if changed_targets:
             Target.objects.bulk_update(changed_targets, ["op", "low", "high", "text"])
 
@@ -428,10 +438,10 @@ class PlanWriter:
         baseline = ""
         if item.baseline:
             year, value, text = item.baseline
-            baseline = _("hiện trạng{year} {value}").format(year=f" {year}" if year else "",
-                                                             value=fmt(value) if value is not None else text[:40])
+            baseline = self.labels.baseline.format(year=f" {year}" if year else "",
+                                                   value=fmt(value) if value is not None else text[:40])
         parts = [item.name[:70], item.unit, baseline, targets,
-                 _("chủ trì: {names}").format(names="; ".join(item.lead)) if item.lead else ""]
+                 self.labels.lead.format(names="; ".join(item.lead)) if item.lead else ""]
         return " | ".join(p for p in parts if p)
 
     def task_summary(self, item) -> str:
@@ -450,6 +460,15 @@ class PlanWriter:
     def result_summary(self, item) -> str:
         return " | ".join(p for p in [item.target_text[:70], str(item.year), item.status] if p)
 
+
+
+class _RowLabels:
+    """The words of every report row, translated once per import rather than once per row (5,000 rows, issue 14)."""
+
+    def __init__(self) -> None:
+        self.appendix = _("Phụ lục {n}")
+        self.baseline = _("hiện trạng{year} {value}")
+        self.lead = _("chủ trì: {names}")
 
 
 def _item_name(obj) -> str:

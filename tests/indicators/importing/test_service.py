@@ -243,6 +243,57 @@ def test_query_count_does_not_grow_with_rows(directory, tmp_path, django_assert_
         plan_import(source=SEED_002, province=directory)
 
 
+def _appendix_xlsx(path, n: int, *, version: int):
+    """An .xlsx appendix of n indicators in sections of 10 rows (a merged section row each); `version` 2 changes every
+    row's baseline, targets and agencies."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(factories.HEADER)
+    lead = "Sở Khoa học và Công nghệ" if version == 1 else "Sở Tài chính"
+    for i in range(1, n + 1):
+        if i % 10 == 1:
+            sheet.append([f"NHÓM {i // 10 + 1}"])
+            sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=9)
+        targets = [f"≥ {i % 80 + version}", f"{i % 80 + 5 + version},5", f"{15 + version} - 20%"]
+        sheet.append([str(i), f"Chỉ tiêu số {i}", "%", f"{version},07", *targets, lead, f"Ghi chú {i}"])
+    book.save(path)
+    return path
+
+
+def test_query_count_of_an_xlsx_import_and_reimport_does_not_grow_with_rows(directory, tmp_path):
+    """The 5,000-row budget of issue 14 rests on set-based writes (COPY for targets, baselines and agency links): a
+    first import and a re-import changing every row run the same statements for 20 rows as for 200 (on SQLite,
+    INSERTs may be split into batches)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    runs = {}
+    for n in (20, 200):
+        Plan.objects.all().delete()
+        statements = []
+        for version in (1, 2):
+            with CaptureQueriesContext(connection) as captured:
+                report = import_table(_appendix_xlsx(tmp_path / f"bang-{n}-{version}.xlsx", n, version=version),
+                                      directory)
+            assert report.ok, report.render()
+            statements.append([q["sql"].split(" ", 1)[0] for q in captured.captured_queries
+                               if connection.vendor == "postgresql" or not q["sql"].startswith("INSERT")])
+        runs[n] = statements
+        assert (report.counts["indicators"].updated, report.counts["targets"].updated) == (n, 3 * n)
+        indicator = Indicator.objects.get(plan__code="thu-nghiem", name="Chỉ tiêu số 1")
+        assert list(indicator.lead_agencies.values_list("name", flat=True)) == ["Sở Tài chính"]
+        assert indicator.baseline.value == Decimal("2.07")
+        assert [(t.year, t.op, t.low) for t in indicator.targets.order_by("year")] == [
+            (2026, ">=", Decimal(3)), (2027, ">=", Decimal("8.5")), (2028, "range", Decimal(17))]
+        assert Target.objects.filter(indicator__plan__code="thu-nghiem").count() == 3 * n
+    assert runs[20] == runs[200]
+    assert all(len(statements) < 45 for statements in runs[200])
+    if connection.vendor == "postgresql":
+        assert "COPY" in runs[200][0]  # targets, baselines and agency links: one statement each, whatever n
+
+
 def test_single_table_into_an_existing_plan_touches_only_its_appendix(directory, tmp_path):
     plan_import(source=SEED_000, province=directory, plan_code="ha-tang-so")
     tasks_before = Task.objects.filter(plan__code="ha-tang-so").count()
