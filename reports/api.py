@@ -42,12 +42,27 @@ def _visible_reports(user):
     return AgencyReport.objects.visible_to(user).select_related("plan", "agency", "period")
 
 
+# What ReportDetailSerializer shows of an entry: its own fields and its item's code (the item's long texts are
+# not read for nothing on every read, save and action).
+_INDICATOR_ENTRY_COLUMNS = ("report", "indicator__code", "value", "numerator", "denominator", "milestone_state",
+                            "note", "source", "as_of", "return_reason")
+_TASK_ENTRY_COLUMNS = ("report", "task__code", "status", "progress", "done", "next_steps", "return_reason")
+
+
 def _load_report(user, pk) -> AgencyReport:
+    """The report with its entries, for ReportDetailSerializer (404 when the user may not see it)."""
     return get_object_or_404(
         _visible_reports(user).prefetch_related(
-            Prefetch("indicator_entries", IndicatorEntry.objects.select_related("indicator")),
-            Prefetch("task_entries", TaskEntry.objects.select_related("task"))),
+            Prefetch("indicator_entries",
+                     IndicatorEntry.objects.select_related("indicator").only(*_INDICATOR_ENTRY_COLUMNS)),
+            Prefetch("task_entries", TaskEntry.objects.select_related("task").only(*_TASK_ENTRY_COLUMNS))),
         pk=pk)
+
+
+def _load_report_to_write(user, pk) -> AgencyReport:
+    """The report alone (404 when the user may not see it): a write reads its entries itself, under the
+    report's lock, and the answer loads them afresh."""
+    return get_object_or_404(_visible_reports(user), pk=pk)
 
 
 def _error(message: str, code: int, **extra) -> Response:
@@ -95,7 +110,7 @@ class ReportDetailView(APIView):
         return Response(ReportDetailSerializer(_load_report(request.user, pk)).data)
 
     def patch(self, request, pk: int):
-        report = _load_report(request.user, pk)
+        report = _load_report_to_write(request.user, pk)
         patch = ReportPatchSerializer(data=request.data)
         if not patch.is_valid():
             return _invalid(patch)
@@ -125,7 +140,7 @@ class ReportActionView(APIView):
     action_name = ""
 
     def post(self, request, pk: int):
-        report = _load_report(request.user, pk)
+        report = _load_report_to_write(request.user, pk)
         action = ACTIONS[self.action_name]
         body = ReportActionSerializer(data=request.data)
         if not body.is_valid():
