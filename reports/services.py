@@ -48,10 +48,9 @@ from reports.models import (
     TaskEntry,
 )
 from reports.selectors import (
-    complete_submission_required,
     empty_entries,
-    head_confirmation_required,
     report_permissions,
+    reporting_settings,
     staff_of_province,
 )
 from reports.signals import approved_values_changed, report_approved, report_reopened
@@ -446,7 +445,10 @@ def report_save(*, report: AgencyReport, user, data: dict, version: int | None, 
             locked.entered_on_behalf = True
         _record(locked, user=user, action=Action.ENTERED_ON_BEHALF if on_behalf else Action.SAVED,
                 fields=[*fields, "entered_by", "entered_on_behalf"])
-        _receipt_write(locked, user, key=idempotency_key, fingerprint=fingerprint, from_version=from_version)
+        keyed = earlier if idempotency_key and earlier is not None and earlier.idempotency_key == idempotency_key \
+            else None
+        _receipt_write(locked, user, key=idempotency_key, fingerprint=fingerprint, from_version=from_version,
+                       keyed=keyed)
     return _sync_caller(report, locked)
 
 
@@ -491,13 +493,17 @@ def _entries_write(model, report: AgencyReport, changes: dict[int, dict], *, use
         cursor.execute(sql, [*params, report.pk, timezone.now(), change_reason, getattr(user, "pk", None)])
 
 
-def _receipt_write(report: AgencyReport, user, *, key: str, fingerprint: str, from_version: int) -> None:
+def _receipt_write(report: AgencyReport, user, *, key: str, fingerprint: str, from_version: int,
+                   keyed: SaveReceipt | None) -> None:
+    """Record the save. `keyed` is the user's receipt with this key, as `_earlier_save` found it under the
+    report's lock (so nobody wrote one since): it is moved on; else a receipt is created."""
     receipt = {"digest": fingerprint, "from_version": from_version, "version": report.version, "at": timezone.now()}
-    if key:
-        SaveReceipt.objects.update_or_create(report=report, user=user, idempotency_key=key, defaults=receipt)
+    if keyed is not None:
+        SaveReceipt.objects.filter(pk=keyed.pk).update(**receipt)
     else:
-        SaveReceipt.objects.create(report=report, user=user, **receipt)
-    SaveReceipt.objects.filter(report=report, version__lte=report.version - SAVE_RECEIPTS_KEPT).delete()
+        SaveReceipt.objects.create(report=report, user=user, idempotency_key=key, **receipt)
+    if report.version > SAVE_RECEIPTS_KEPT:  # else no receipt is that old
+        SaveReceipt.objects.filter(report=report, version__lte=report.version - SAVE_RECEIPTS_KEPT).delete()
 
 
 def _clear_entry_return_reasons(report: AgencyReport) -> None:
@@ -520,14 +526,15 @@ def report_submit(*, report: AgencyReport, user) -> AgencyReport:
         locked = _locked(report)
         if not report_permissions(user, locked).can_submit:
             raise _refuse(locked, _("gửi báo cáo"))
-        if complete_submission_required(locked.plan.province_id, locked.plan_id):
+        rules = reporting_settings(province_id=locked.plan.province_id, plan_id=locked.plan_id)
+        if rules["require_complete"]:
             empty = empty_entries(locked)
             if empty["empty"]:
                 raise ReportIncomplete(empty)
         is_head = access(user).in_agency(locked.agency_id, Role.AGENCY_HEAD)
         locked.submitted_by = user
         fields = ["status", "submitted_by", "submitted_at", "first_submitted_at", "return_reason"]
-        if (head_confirmation_required(locked.plan.province_id, locked.plan_id) and not is_head
+        if (rules["require_head_confirmation"] and not is_head
                 and not locked.entered_on_behalf):
             locked.status = Status.AWAITING_CONFIRMATION
         else:
@@ -570,7 +577,8 @@ def report_send_back(*, report: AgencyReport, user, reason: str) -> AgencyReport
 
 
 def _touched_indicator_ids(report: AgencyReport) -> list[int]:
-    return sorted(IndicatorEntry.objects.filter(report=report).values_list("indicator_id", flat=True))
+    # order_by(): sorted here, so the entries' default ordering (a join on the indicators) is not needed
+    return sorted(IndicatorEntry.objects.filter(report=report).order_by().values_list("indicator_id", flat=True))
 
 
 def _approved_values_changed(report: AgencyReport) -> list[int]:
