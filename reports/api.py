@@ -5,7 +5,7 @@ does not confirm that it exists. JSON in and out goes through `reports.serialize
 `reports.services` (the workflow actions through the table `reports.actions.ACTIONS`).
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -49,20 +49,28 @@ _INDICATOR_ENTRY_COLUMNS = ("report", "indicator__code", "value", "numerator", "
 _TASK_ENTRY_COLUMNS = ("report", "task__code", "status", "progress", "done", "next_steps", "return_reason")
 
 
+def _entries():
+    return (Prefetch("indicator_entries",
+                     IndicatorEntry.objects.select_related("indicator").only(*_INDICATOR_ENTRY_COLUMNS)),
+            Prefetch("task_entries", TaskEntry.objects.select_related("task").only(*_TASK_ENTRY_COLUMNS)))
+
+
 def _load_report(user, pk) -> AgencyReport:
     """The report with its entries, for ReportDetailSerializer (404 when the user may not see it)."""
-    return get_object_or_404(
-        _visible_reports(user).prefetch_related(
-            Prefetch("indicator_entries",
-                     IndicatorEntry.objects.select_related("indicator").only(*_INDICATOR_ENTRY_COLUMNS)),
-            Prefetch("task_entries", TaskEntry.objects.select_related("task").only(*_TASK_ENTRY_COLUMNS))),
-        pk=pk)
+    return get_object_or_404(_visible_reports(user).prefetch_related(*_entries()), pk=pk)
 
 
 def _load_report_to_write(user, pk) -> AgencyReport:
     """The report alone (404 when the user may not see it): a write reads its entries itself, under the
-    report's lock, and the answer loads them afresh."""
+    report's lock."""
     return get_object_or_404(_visible_reports(user), pk=pk)
+
+
+def _written(report: AgencyReport) -> Response:
+    """The answer to a write: the report as the service left it (the service copies what it wrote onto the
+    caller's object), with its entries read afresh."""
+    prefetch_related_objects([report], *_entries())
+    return Response(ReportDetailSerializer(report).data)
 
 
 def _error(message: str, code: int, **extra) -> Response:
@@ -129,7 +137,7 @@ class ReportDetailView(APIView):
                                  idempotency_key=key, content=request.data)
         except ReportError as error:
             return _refused(error)
-        return Response(ReportDetailSerializer(_load_report(request.user, pk)).data)
+        return _written(report)
 
 
 class ReportActionView(APIView):
@@ -150,7 +158,7 @@ class ReportActionView(APIView):
                        entry_reasons=body.validated_data["entry_reasons"])
         except ReportError as error:
             return _refused(error)
-        return Response(ReportDetailSerializer(_load_report(request.user, pk)).data)
+        return _written(report)
 
 
 class PlanComplianceView(APIView):
