@@ -18,7 +18,7 @@ from reports.selectors import COMPLIANCE_COUNTS
 class IndicatorEntrySerializer(serializers.ModelSerializer):
     """One entry of a report. `to_representation` writes out what the declared fields give (a report's answer
     holds ~100 entries, and DRF's per-field machinery was a good part of every read, save and action);
-    tests/reports/test_api.py checks it against `generic_representation`, DRF's own."""
+    tests/reports/test_api_save_cost.py checks it against `generic_representation`, DRF's own."""
 
     indicator = serializers.CharField(source="indicator.code")
 
