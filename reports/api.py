@@ -5,7 +5,7 @@ does not confirm that it exists. JSON in and out goes through `reports.serialize
 `reports.services` (the workflow actions through the table `reports.actions.ACTIONS`).
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -42,12 +42,35 @@ def _visible_reports(user):
     return AgencyReport.objects.visible_to(user).select_related("plan", "agency", "period")
 
 
+# What ReportDetailSerializer shows of an entry: its own fields and its item's code (the item's long texts are
+# not read for nothing on every read, save and action).
+_INDICATOR_ENTRY_COLUMNS = ("report", "indicator__code", "value", "numerator", "denominator", "milestone_state",
+                            "note", "source", "as_of", "return_reason")
+_TASK_ENTRY_COLUMNS = ("report", "task__code", "status", "progress", "done", "next_steps", "return_reason")
+
+
+def _entries():
+    return (Prefetch("indicator_entries",
+                     IndicatorEntry.objects.select_related("indicator").only(*_INDICATOR_ENTRY_COLUMNS)),
+            Prefetch("task_entries", TaskEntry.objects.select_related("task").only(*_TASK_ENTRY_COLUMNS)))
+
+
 def _load_report(user, pk) -> AgencyReport:
-    return get_object_or_404(
-        _visible_reports(user).prefetch_related(
-            Prefetch("indicator_entries", IndicatorEntry.objects.select_related("indicator")),
-            Prefetch("task_entries", TaskEntry.objects.select_related("task"))),
-        pk=pk)
+    """The report with its entries, for ReportDetailSerializer (404 when the user may not see it)."""
+    return get_object_or_404(_visible_reports(user).prefetch_related(*_entries()), pk=pk)
+
+
+def _load_report_to_write(user, pk) -> AgencyReport:
+    """The report alone (404 when the user may not see it): a write reads its entries itself, under the
+    report's lock."""
+    return get_object_or_404(_visible_reports(user), pk=pk)
+
+
+def _written(report: AgencyReport) -> Response:
+    """The answer to a write: the report as the service left it (the service copies what it wrote onto the
+    caller's object), with its entries read afresh."""
+    prefetch_related_objects([report], *_entries())
+    return Response(ReportDetailSerializer(report).data)
 
 
 def _error(message: str, code: int, **extra) -> Response:
@@ -95,7 +118,7 @@ class ReportDetailView(APIView):
         return Response(ReportDetailSerializer(_load_report(request.user, pk)).data)
 
     def patch(self, request, pk: int):
-        report = _load_report(request.user, pk)
+        report = _load_report_to_write(request.user, pk)
         patch = ReportPatchSerializer(data=request.data)
         if not patch.is_valid():
             return _invalid(patch)
@@ -114,7 +137,7 @@ class ReportDetailView(APIView):
                                  idempotency_key=key, content=request.data)
         except ReportError as error:
             return _refused(error)
-        return Response(ReportDetailSerializer(_load_report(request.user, pk)).data)
+        return _written(report)
 
 
 class ReportActionView(APIView):
@@ -125,7 +148,7 @@ class ReportActionView(APIView):
     action_name = ""
 
     def post(self, request, pk: int):
-        report = _load_report(request.user, pk)
+        report = _load_report_to_write(request.user, pk)
         action = ACTIONS[self.action_name]
         body = ReportActionSerializer(data=request.data)
         if not body.is_valid():
@@ -135,7 +158,7 @@ class ReportActionView(APIView):
                        entry_reasons=body.validated_data["entry_reasons"])
         except ReportError as error:
             return _refused(error)
-        return Response(ReportDetailSerializer(_load_report(request.user, pk)).data)
+        return _written(report)
 
 
 class PlanComplianceView(APIView):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Subquery, Sum
 
 from agencies.models import Province
 from agencies.roles import Role, access
@@ -39,14 +39,27 @@ class ReportPermissions:
     can_reopen: bool = False
 
 
+REPORTING_SWITCHES = ("require_head_confirmation", "require_complete")
+
+
+def reporting_settings(*, province_id: int, plan_id: int | None = None) -> dict[str, bool]:
+    """Every reporting switch (`REPORTING_SWITCHES`), each the plan's own when it sets one, else the
+    province's, else off; in one query (a submission asks both)."""
+    own = PlanReportingPolicy.objects.filter(plan_id=plan_id) if plan_id is not None else None
+    row = Province.objects.filter(pk=province_id).values(**{
+        **{f"province_{name}": Subquery(ReportingPolicy.objects.filter(province_id=province_id).values(name)[:1])
+           for name in REPORTING_SWITCHES},
+        **({f"plan_{name}": Subquery(own.values(name)[:1]) for name in REPORTING_SWITCHES} if own is not None
+           else {}),
+    }).first() or {}
+    return {name: bool(row.get(f"province_{name}")) if row.get(f"plan_{name}") is None else row[f"plan_{name}"]
+            for name in REPORTING_SWITCHES}
+
+
 def reporting_setting(name: str, *, province_id: int, plan_id: int | None = None) -> bool:
     """A reporting switch (`require_head_confirmation`, `require_complete`): the plan's own when it sets one,
     else the province's, else off."""
-    if plan_id is not None:
-        own = PlanReportingPolicy.objects.filter(plan_id=plan_id).values_list(name, flat=True).first()
-        if own is not None:
-            return own
-    return ReportingPolicy.objects.filter(province_id=province_id, **{name: True}).exists()
+    return reporting_settings(province_id=province_id, plan_id=plan_id)[name]
 
 
 def head_confirmation_required(province_id: int, plan_id: int | None = None) -> bool:

@@ -6,6 +6,8 @@ Output: `ReportSummarySerializer` (lists), `ReportDetailSerializer` (one report 
 `ReportFilterSerializer` (the list's query string). Every error message is Vietnamese.
 """
 
+import functools
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -14,6 +16,10 @@ from reports.selectors import COMPLIANCE_COUNTS
 
 
 class IndicatorEntrySerializer(serializers.ModelSerializer):
+    """One entry of a report. `to_representation` writes out what the declared fields give (a report's answer
+    holds ~100 entries, and DRF's per-field machinery was a good part of every read, save and action);
+    tests/reports/test_api_save_cost.py checks it against `generic_representation`, DRF's own."""
+
     indicator = serializers.CharField(source="indicator.code")
 
     class Meta:
@@ -21,14 +27,43 @@ class IndicatorEntrySerializer(serializers.ModelSerializer):
         fields = ["indicator", "value", "numerator", "denominator", "milestone_state", "note", "source", "as_of",
                   "return_reason"]
 
+    def to_representation(self, entry: IndicatorEntry) -> dict:
+        return {"indicator": entry.indicator.code, "value": _decimal(entry.value),
+                "numerator": _decimal(entry.numerator), "denominator": _decimal(entry.denominator),
+                "milestone_state": entry.milestone_state, "note": entry.note, "source": entry.source,
+                "as_of": entry.as_of.isoformat() if entry.as_of is not None else None,
+                "return_reason": entry.return_reason}
+
+    def generic_representation(self, entry: IndicatorEntry) -> dict:
+        return super().to_representation(entry)
+
 
 class TaskEntrySerializer(serializers.ModelSerializer):
+    """One task entry; `to_representation` as IndicatorEntrySerializer's."""
+
     task = serializers.CharField(source="task.code")
     next = serializers.CharField(source="next_steps")
 
     class Meta:
         model = TaskEntry
         fields = ["task", "status", "progress", "done", "next", "return_reason"]
+
+    def to_representation(self, entry: TaskEntry) -> dict:
+        return {"task": entry.task.code, "status": entry.status, "progress": entry.progress, "done": entry.done,
+                "next": entry.next_steps, "return_reason": entry.return_reason}
+
+    def generic_representation(self, entry: TaskEntry) -> dict:
+        return super().to_representation(entry)
+
+
+@functools.cache
+def _value_field() -> serializers.DecimalField:
+    """The entries' DecimalField, which says how a value is shown (settings.REST_FRAMEWORK: a number)."""
+    return IndicatorEntrySerializer().fields["value"]
+
+
+def _decimal(value):
+    return None if value is None else _value_field().to_representation(value)
 
 
 class ReportSummarySerializer(serializers.ModelSerializer):

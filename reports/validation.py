@@ -19,6 +19,8 @@ Numbers may be JSON numbers or Vietnamese text ("95,5" is 95.5, "16.861" is 1686
 """
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,6 +39,10 @@ VALUE_LIMIT = Decimal(10) ** 18  # 24 digits, 6 of them decimals
 TEXT_LIMIT = 20_000
 
 INDICATOR_TEXT_FIELDS = {"note": TEXT_LIMIT, "source": 255}
+# What the checks read of a stored entry and its item (not the item's long texts, ~100 times a save).
+INDICATOR_ENTRY_READ = ("report", "indicator__code", "indicator__value_type", "indicator__aggregation", "value",
+                        "numerator", "denominator", "milestone_state", "note")
+TASK_ENTRY_READ = ("report", "task__code", "status", "progress")
 TASK_TEXT_FIELDS = {"done": "done", "next": "next_steps", "next_steps": "next_steps"}
 
 
@@ -119,7 +125,7 @@ def _items(data: dict, key: str, errors: _Errors) -> list[dict]:
     return items
 
 
-def _validate_indicator_entry(entry: IndicatorEntry, item: dict, previous_value: Decimal | None,
+def _validate_indicator_entry(entry: IndicatorEntry, item: dict, previous_value: Callable[[], Decimal | None],
                               errors: _Errors, path: tuple[str, ...]) -> dict:
     indicator = entry.indicator
     changes: dict[str, Any] = {}
@@ -219,13 +225,13 @@ def _validate_indicator_entry(entry: IndicatorEntry, item: dict, previous_value:
             errors.add((*path, "value"), _("Số lượng phải là số nguyên không âm (đã nhập %(value)s).")
                        % {"value": format_number(value)})
             return {}
-    if ("value" in changes and value is not None and previous_value is not None
-            and not (merged["note"] or "").strip() and _is_far(indicator, previous_value, value)):
+    if ("value" in changes and value is not None and not (merged["note"] or "").strip()
+            and (previous := previous_value()) is not None and _is_far(indicator, previous, value)):
         field = "numerator" if is_ratio else "value"
         errors.add((*path, field),
                    _("Giá trị %(value)s chênh lệch nhiều so với kỳ trước (%(previous)s): "
                      "vui lòng giải trình trong phần ghi chú.")
-                   % {"value": format_number(value), "previous": format_number(previous_value)})
+                   % {"value": format_number(value), "previous": format_number(previous)})
         return {}
     return changes
 
@@ -309,8 +315,9 @@ def validate_report_data(report: AgencyReport, data: dict) -> tuple[dict, dict]:
     indicator_items = _items(data, "indicator_entries", errors)
     if indicator_items:
         entries = {entry.indicator.code: entry
-                   for entry in report.indicator_entries.select_related("indicator")}
-        previous = previous_values(report)
+                   for entry in report.indicator_entries.select_related("indicator").only(*INDICATOR_ENTRY_READ)}
+        # The agency's previous values are read (once) only if an entry without a note needs them.
+        previous = functools.cache(lambda: previous_values(report))
         for item in indicator_items:
             code = str(item.get("indicator", item.get("_code", "")))
             entry = entries.get(code)
@@ -318,14 +325,15 @@ def validate_report_data(report: AgencyReport, data: dict) -> tuple[dict, dict]:
                 errors.add(("indicator_entries", code or "?", "indicator"),
                            _("Chỉ tiêu “%(code)s” không thuộc báo cáo này.") % {"code": code})
                 continue
-            changes = _validate_indicator_entry(entry, item, previous.get(entry.indicator_id), errors,
-                                                ("indicator_entries", code))
+            changes = _validate_indicator_entry(
+                entry, item, lambda indicator_id=entry.indicator_id: previous().get(indicator_id), errors,
+                ("indicator_entries", code))
             if changes:
                 cleaned["indicator_entries"].setdefault(entry.pk, {}).update(changes)
 
     task_items = _items(data, "task_entries", errors)
     if task_items:
-        tasks = {entry.task.code: entry for entry in report.task_entries.select_related("task")}
+        tasks = {entry.task.code: entry for entry in report.task_entries.select_related("task").only(*TASK_ENTRY_READ)}
         for item in task_items:
             code = str(item.get("task", item.get("_code", "")))
             entry = tasks.get(code)

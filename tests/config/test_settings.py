@@ -128,6 +128,8 @@ print(json.dumps({
     "email": settings.EMAIL_BACKEND,
     "media": str(settings.MEDIA_ROOT),
     "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
+    "db_conn_max_age": settings.DATABASES["default"].get("CONN_MAX_AGE"),
+    "db_health_checks": settings.DATABASES["default"].get("CONN_HEALTH_CHECKS"),
 }))
 """
 
@@ -235,3 +237,12 @@ def test_jit_can_be_turned_back_on_and_sqlite_gets_no_postgresql_options():
     assert loaded(DEBUG="1", DATABASE_URL=url)["db_options"]["options"] == "-c jit=off"
     assert loaded(DEBUG="1", DATABASE_URL=url, POSTGRES_JIT="1")["db_options"]["options"] == "-c jit=on"
     assert "options" not in loaded(DEBUG="1")["db_options"]
+
+
+def test_postgresql_connections_are_kept_between_requests():
+    """A new connection per request cost the database as much CPU as a report's read (issue 14)."""
+    url = "postgres://u@127.0.0.1:5432/x"
+    assert {k: v for k, v in loaded(DEBUG="1", DATABASE_URL=url).items() if k.startswith("db_")} == {
+        "db_options": {"options": "-c jit=off"}, "db_conn_max_age": 60, "db_health_checks": True}
+    assert loaded(DEBUG="1", DATABASE_URL=url, DB_CONN_MAX_AGE="0")["db_conn_max_age"] == 0
+    assert loaded(DEBUG="1", DATABASE_URL=url + "?conn_max_age=5", DB_CONN_MAX_AGE="0")["db_conn_max_age"] == 5
