@@ -391,6 +391,22 @@ def test_return_with_reasons_for_the_report_and_an_entry(client, staff, reporter
     assert f'name="{entry_pk(report_a, "I.1")}-value"' in content  # editable again
 
 
+def test_the_reason_boxes_of_the_review_page_are_named_by_the_entry_id_unformatted(client, staff, reporter_a,
+                                                                                  report_a):
+    # An id of four digits or more came out as "reason-i1.234" (the thousands separator), which the return
+    # action never read: the reason typed beside that entry was lost.
+    IndicatorEntry.objects.filter(report=report_a, indicator__code="I.1").update(id=12345)
+    submitted(report_a, reporter_a)
+    client.force_login(staff)
+    content = client.get(page_url(report_a)).content.decode()
+    assert 'name="reason-i12345"' in content
+    task_entry = TaskEntry.objects.filter(report=report_a).first()
+    if task_entry is not None:
+        assert f'name="reason-t{task_entry.pk}"' in content
+    client.post(reverse("reports:return", args=[report_a.pk]), {"reason": "", "reason-i12345": "Sai đơn vị"})
+    assert IndicatorEntry.objects.get(pk=12345).return_reason == "Sai đơn vị"
+
+
 def test_return_without_any_reason_is_refused(client, staff, reporter_a, report_a):
     submitted(report_a, reporter_a)
     client.force_login(staff)
