@@ -105,7 +105,8 @@ def review_queue(user, *, plan_code: str = "", period_code: str = "", status: st
         reports = reports.filter(period__code=period_code)
     if status:
         reports = reports.filter(status=status)
-    return (reports.with_compliance().select_related("agency", "plan", "period")
+    # The entry counts are not annotated here: a page of it gets them from `set_entry_counts`.
+    return (reports.with_submission_facts().select_related("agency", "plan", "period")
             .order_by("period__due_on", "plan__title", "submitted_at", "agency__name"))
 
 

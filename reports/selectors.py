@@ -165,6 +165,19 @@ def entry_counts(reports: QuerySet, by: str = "report_id") -> dict:
     return counts
 
 
+def set_entry_counts(reports: list[AgencyReport]) -> list[AgencyReport]:
+    """Each report of a page gets entries_assigned / entries_filled (as `with_compliance` annotates them),
+    counted by `entry_counts` for exactly these reports: two GROUP BYs over their entries, rather than four
+    correlated subqueries per row that Postgres ran for every row up to the page's end (page 5 counted 500)."""
+    if not reports:
+        return reports
+    counts = entry_counts(AgencyReport.objects.filter(pk__in=[report.pk for report in reports]))
+    for report in reports:
+        found = counts.get(report.pk, ZERO_ENTRIES)
+        report.entries_assigned, report.entries_filled = found["entries_assigned"], found["entries_filled"]
+    return reports
+
+
 COMPLIANCE_COUNTS = ("expected", "on_time", "late", "missing", "pending", "returned", "entries_filled",
                      "entries_assigned")
 

@@ -51,6 +51,7 @@ from reports.selectors import (
     compliance_totals_of,
     empty_entries,
     report_permissions,
+    set_entry_counts,
 )
 from reports.services import (
     ReportDataInvalid,
@@ -279,7 +280,7 @@ def review_queue_view(request):
     page = Paginator(review_queue(request.user, plan_code=chosen.get("plan", ""),
                                   period_code=chosen.get("period", ""), status=chosen.get("status", "")),
                      REVIEW_PAGE_SIZE).get_page(request.GET.get("trang"))
-    reports = list(page.object_list)
+    reports = set_entry_counts(list(page.object_list))
     for report in reports:
         report.completeness = completeness(report.entries_filled, report.entries_assigned)
     others = request.GET.copy()

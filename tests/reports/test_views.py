@@ -467,6 +467,22 @@ def test_bulk_approve_approves_the_checked_submitted_reports_of_the_province(
     assert statuses[foreign.pk] == Status.DRAFT
 
 
+def test_the_queue_checkbox_carries_the_report_id_unformatted(client, staff, reporter_a, report_a):
+    # An id of four digits or more came out as value="1.234" (the thousands separator), which the bulk
+    # approval skipped: ticking such a report approved nothing.
+    old_pk = report_a.pk
+    AgencyReport.objects.filter(pk=old_pk).update(id=12345)
+    IndicatorEntry.objects.filter(report_id=old_pk).update(report_id=12345)
+    TaskEntry.objects.filter(report_id=old_pk).update(report_id=12345)
+    report = AgencyReport.objects.get(pk=12345)
+    submitted(report, reporter_a)
+    client.force_login(staff)
+    content = client.get(reverse("reports:review_queue")).content.decode()
+    assert 'name="report" value="12345"' in content
+    client.post(reverse("reports:bulk_approve"), {"report": ["12345"]})
+    assert AgencyReport.objects.get(pk=12345).status == Status.APPROVED
+
+
 def test_bulk_approve_refuses_others_and_off_site_redirects(client, leader, staff, reporter_a, report_a):
     submitted(report_a, reporter_a)
     client.force_login(leader)
