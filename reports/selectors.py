@@ -148,16 +148,22 @@ def reports_for_user(user) -> QuerySet[AgencyReport]:
 ZERO_ENTRIES = {"entries_assigned": 0, "entries_filled": 0}
 
 
-def entry_counts(reports: QuerySet, by: str = "report_id") -> dict:
+def entry_counts(reports: QuerySet | None = None, by: str = "report_id", *, where: dict | None = None) -> dict:
     """`by` ("report_id", or "report__agency_id") → {"entries_assigned", "entries_filled"}: the indicator
     and task entries of `reports`, filled (`indicator_entry_filled_q`, `task_entry_filled_q`) and assigned.
 
     One GROUP BY per entry table, set-based: counting them per report with a correlated subquery read
     every report's entries once per count, and made the compliance page over all periods take ~0.7 s at
-    province scale (issue 14)."""
+    province scale (issue 14).
+
+    `where` (lookups on the entries, "report__plan": plan) instead of `reports`: the entries joined to their
+    reports once, rather than also filtered by a subquery of the same reports (a second hash join over a
+    province's 310,000 entries)."""
     counts: dict = defaultdict(lambda: dict(ZERO_ENTRIES))
     for model, filled in ((IndicatorEntry, indicator_entry_filled_q()), (TaskEntry, task_entry_filled_q())):
-        rows = (model.objects.filter(report__in=reports.order_by().values("pk")).order_by().values(by)
+        rows = (model.objects.filter(**where) if where is not None
+                else model.objects.filter(report__in=reports.order_by().values("pk")))
+        rows = (rows.order_by().values(by)
                 .annotate(assigned=Count("pk"), filled=Count("pk", filter=filled)))
         for row in rows:
             counts[row[by]]["entries_assigned"] += row["assigned"]
@@ -171,11 +177,50 @@ def set_entry_counts(reports: list[AgencyReport]) -> list[AgencyReport]:
     correlated subqueries per row that Postgres ran for every row up to the page's end (page 5 counted 500)."""
     if not reports:
         return reports
-    counts = entry_counts(AgencyReport.objects.filter(pk__in=[report.pk for report in reports]))
+    counts = entry_counts(where={"report_id__in": [report.pk for report in reports]})
     for report in reports:
         found = counts.get(report.pk, ZERO_ENTRIES)
         report.entries_assigned, report.entries_filled = found["entries_assigned"], found["entries_filled"]
     return reports
+
+
+# A report's entry counts change only while it is being written: a save (which bumps the version) is
+# allowed in the editable statuses only, and new items get entries only in editable reports
+# (`reports.services.expected_reports_create`). Once submitted, its counts are kept under its id and version;
+# every workflow step bumps the version, so a reopened and resubmitted report is counted anew.
+FROZEN_COUNTS_SECONDS = 24 * 60 * 60
+
+
+def _frozen_counts_key(report_id: int, version: int) -> str:
+    return f"reports:entry-counts:v1:{report_id}:{version}"
+
+
+def entry_counts_by_agency(reports: QuerySet) -> dict:
+    """agency id → {"entries_assigned", "entries_filled"} of `reports` (as `entry_counts(by="report__agency_id")`).
+
+    A plan's five years are 3,000 reports and 300,000 entries: grouping them all on every view of the
+    compliance page over all periods was most of its time (issue 14). The reports that can no longer change
+    take their counts from the cache (see FROZEN_COUNTS_SECONDS); the ones being written, and any not cached
+    yet, are counted by `entry_counts` in two GROUP BYs over their own entries. One query for the reports,
+    at most two for the counts, whatever their number."""
+    from django.core.cache import cache
+
+    rows = list(reports.order_by().values_list("pk", "agency_id", "version", "status"))
+    frozen = {pk: _frozen_counts_key(pk, version) for pk, _agency, version, status in rows
+              if status not in AgencyReport.EDITABLE_STATUSES}
+    cached = cache.get_many(list(frozen.values())) if frozen else {}
+    by_report = {pk: cached[key] for pk, key in frozen.items() if key in cached}
+    to_count = [pk for pk, _agency, _version, _status in rows if pk not in by_report]
+    if to_count:
+        counted = entry_counts(where={"report_id__in": to_count})
+        fresh = {pk: dict(counted.get(pk, ZERO_ENTRIES)) for pk in to_count}
+        by_report.update(fresh)
+        cache.set_many({frozen[pk]: value for pk, value in fresh.items() if pk in frozen}, FROZEN_COUNTS_SECONDS)
+    by_agency: dict = defaultdict(lambda: dict(ZERO_ENTRIES))
+    for pk, agency_id, _version, _status in rows:
+        for name, value in by_report[pk].items():
+            by_agency[agency_id][name] += value
+    return by_agency
 
 
 COMPLIANCE_COUNTS = ("expected", "on_time", "late", "missing", "pending", "returned", "entries_filled",
@@ -186,9 +231,9 @@ def compliance_by_agency(*, plan, period=None, today: dt.date | None = None) -> 
     """One row per agency: expected, on_time, late, missing, pending, returned, filled, assigned.
 
     Computed in the database: the submission facts per report (see
-    `AgencyReportQuerySet.with_submission_facts`) grouped by agency, and the entries by `entry_counts`;
-    three queries whatever the number of reports. completeness = filled / assigned is left to the caller
-    so it stays exact (Decimal) and 0 assigned shows as "—".
+    `AgencyReportQuerySet.with_submission_facts`) grouped by agency, and the entries by
+    `entry_counts_by_agency`; four queries at most whatever the number of reports. completeness = filled /
+    assigned is left to the caller so it stays exact (Decimal) and 0 assigned shows as "—".
     """
     qs = AgencyReport.objects.filter(plan=plan)
     if period is not None:
@@ -201,7 +246,7 @@ def compliance_by_agency(*, plan, period=None, today: dt.date | None = None) -> 
                           pending=Count("pk", filter=Q(is_pending=True)),
                           returned=Sum("returned_count"))
                 .order_by("agency__name"))
-    entries = entry_counts(qs, by="report__agency_id")
+    entries = entry_counts_by_agency(qs)
     for row in rows:
         row.update(entries.get(row["agency_id"], ZERO_ENTRIES))
         row["returned"] = row["returned"] or 0
