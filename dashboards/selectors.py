@@ -445,13 +445,14 @@ class PlanPage:
 
 def plan_page(*, plan: Plan, year: int, status: str = "") -> PlanPage:
     # Only the year's target: the page shows no other, and a plan has one per year of its period.
+    # Of the lead agencies only what `display_name` reads: a province's plan links ~1,000 of them.
+    leads = Prefetch("lead_agencies", queryset=Agency.objects.only("id", "name", "short_name"))
     indicators = list(Indicator.objects.of_plan(plan).select_related("section", "baseline")
-                      .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year)),
-                                        "lead_agencies"))
+                      .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year)), leads))
     progress = {row.indicator_id: row for row in IndicatorProgress.objects.filter(plan=plan, year=year)}
     if status:
         indicators = [i for i in indicators if progress.get(i.pk) and progress[i.pk].status == status]
-    tasks = list(plan.tasks.select_related("section", "progress_snapshot").prefetch_related("lead_agencies"))
+    tasks = list(plan.tasks.select_related("section", "progress_snapshot").prefetch_related(leads))
     rollups = {r.year: r for r in PlanProgress.objects.filter(plan=plan).only("year", "computed_at", "as_of")}
     return PlanPage(indicators=indicators, progress=progress, tasks=tasks, years_computed=set(rollups),
                     freshness=freshness(plan=plan, year=year, rollup=rollups.get(year) or PlanProgress()))

@@ -140,7 +140,7 @@ def data_table(context, table, sortable=False):
             tag = "th" if n == 0 else "td"
             attrs = ' scope="row"' if n == 0 else (' class="num"' if numeric[n] else "")
             if sortable:
-                attrs += format_html(' data-sort="{}"', sort_value(value))
+                attrs += f' data-sort="{_escaped(sort_value(value))}"'
             if isinstance(value, Badge):  # a heatmap repeats a few badges hundreds of times: draw each once
                 content = badges.get(value) or badges.setdefault(value, cell(value, column))
             else:
@@ -148,7 +148,7 @@ def data_table(context, table, sortable=False):
             if column.kind == PERCENT and value is not None:
                 content = format_html('{} <meter min="0" max="100" value="{}" aria-hidden="true"></meter>',
                                       content, meter_value(value))
-            parts.append(f"<{tag}{attrs}>{conditional_escape(content)}</{tag}>")
+            parts.append(f"<{tag}{attrs}>{_escaped(content)}</{tag}>")
         parts.append("</tr>")
     if not table.rows:
         parts.append(format_html('<tr><td colspan="{}" class="muted">{}</td></tr>', len(table.columns), table.empty))
