@@ -86,13 +86,14 @@ def report_page_data(report: AgencyReport) -> dict:
     """Everything the report page shows besides the form's inputs: entries, targets, previous period,
     attachments."""
     indicator_entries, task_entries = report_entries(report)
+    before = previous_report(report)
     return {
         "indicator_entries": indicator_entries,
         "task_entries": task_entries,
         "targets": year_targets(report, indicator_entries),
         "several_on_latest": several_agencies_on_latest(report, indicator_entries),
-        "previous": previous_entries(report),
-        "previous_report": previous_report(report),
+        "previous": previous_entries(report, before),
+        "previous_report": before,
         "attachments": list(Attachment.objects.filter(report=report).select_related("uploaded_by")),
     }
 

@@ -61,6 +61,14 @@ def _as_bool(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
+def empty_entries_of(indicator_entries, task_entries) -> dict:
+    """`empty_entries` of entries already loaded (with their indicator and task, in the page's order)."""
+    rows = ([(entry.indicator.code, entry.is_filled) for entry in indicator_entries]
+            + [(entry.task.code, entry.is_filled) for entry in task_entries])
+    empty = [code for code, filled in rows if not filled]
+    return {"empty": len(empty), "assigned": len(rows), "items": empty}
+
+
 def empty_entries(report: AgencyReport) -> dict:
     """What is still empty in a report: {"empty": n, "assigned": n, "items": [codes of the empty items]}."""
     indicator_rows = list(IndicatorEntry.objects.filter(report=report).order_by("indicator__order", "indicator__code")
@@ -111,9 +119,14 @@ def previous_values(report: AgencyReport) -> dict[int, Decimal]:
     return values
 
 
-def previous_entries(report: AgencyReport) -> dict[str, dict[int, object]]:
-    """The previous period's entries by indicator id and task id, to prefill the form."""
-    before = previous_report(report)
+_NOT_LOOKED_UP = object()
+
+
+def previous_entries(report: AgencyReport, before=_NOT_LOOKED_UP) -> dict[str, dict[int, object]]:
+    """The previous period's entries by indicator id and task id, to prefill the form (`before`: the
+    `previous_report` when the caller has it already)."""
+    if before is _NOT_LOOKED_UP:
+        before = previous_report(report)
     if before is None:
         return {"indicators": {}, "tasks": {}}
     return {
