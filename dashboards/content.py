@@ -17,9 +17,16 @@ def _names(agencies) -> str:
     return "; ".join(a.display_name for a in agencies)
 
 
-def indicator_link(indicator, year: int) -> Link:
-    return Link(f"{indicator.code}. {indicator.name}",
-                reverse("dashboards:indicator", args=[indicator.pk]) + "?" + urlencode({"year": year}))
+def indicator_link(indicator, year: int, *, url_pattern: str | None = None) -> Link:
+    """`url_pattern` (from `indicator_url_pattern`): for a table of indicators, the URL reversed once."""
+    href = (url_pattern.format(indicator.pk) if url_pattern
+            else reverse("dashboards:indicator", args=[indicator.pk]))
+    return Link(f"{indicator.code}. {indicator.name}", href + "?" + urlencode({"year": year}))
+
+
+def indicator_url_pattern() -> str:
+    """The indicator page's URL with "{}" for its id (reversed with a stand-in id)."""
+    return reverse("dashboards:indicator", args=[0]).replace("/0/", "/{}/")
 
 
 def agency_link(agency, plan, year: int) -> Link:
@@ -301,14 +308,15 @@ def _period_label(report: dict) -> str:
 def plan_content(plan, data, year: int) -> dict:
     tables: dict[str, DataTable] = {}
     rows = []
+    url_pattern = indicator_url_pattern()
     for indicator in data.indicators:
         snap = data.progress.get(indicator.pk)
         target = next((t for t in indicator.targets.all() if t.year == year), None)
-        rows.append([indicator_link(indicator, year), indicator.unit,
+        rows.append([indicator_link(indicator, year, url_pattern=url_pattern), indicator.unit,
                      (indicator.baseline.text or indicator.baseline.value) if _baseline(indicator) else None,
                      target.text if target else "", snap.actual if snap else None,
                      Badge(snap.status, snap.explanation) if snap else None, snap.explanation if snap else "",
-                     _names(indicator.lead_agencies.all())])
+                     "; ".join(data.indicator_leads.get(indicator.pk, []))])
     tables["chi-tieu"] = DataTable(
         "chi-tieu", _("Chỉ tiêu, năm %(year)s") % {"year": year},
         [Column(_("Chỉ tiêu"), LINK), Column(_("ĐVT")), Column(_("Hiện trạng")),
@@ -319,7 +327,7 @@ def plan_content(plan, data, year: int) -> dict:
         "nhiem-vu", _("Nhiệm vụ"),
         [Column(_("Nhiệm vụ")), Column(_("Chủ trì")), Column(_("Thời gian")), Column(_("Trạng thái"), STATUS),
          Column(_("Tiến độ (%)"), PERCENT), Column(_("Giải thích"))],
-        [[f"{t.code}. {t.content}", _names(t.lead_agencies.all()), t.deadline_text, _task_badge(t),
+        [[f"{t.code}. {t.content}", "; ".join(data.task_leads.get(t.pk, [])), t.deadline_text, _task_badge(t),
           _snap(t).progress if _snap(t) else None, _snap(t).explanation if _snap(t) else ""] for t in data.tasks],
         empty=_("Không có nhiệm vụ nào."))
     return {"tables": tables}

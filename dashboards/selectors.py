@@ -441,20 +441,35 @@ class PlanPage:
     tasks: list[Task]
     years_computed: set[int]
     freshness: Freshness
+    # item id → its lead agencies' display names, in the agencies' order
+    indicator_leads: dict[int, list[str]] = field(default_factory=dict)
+    task_leads: dict[int, list[str]] = field(default_factory=dict)
+
+
+def _lead_names(model, plan: Plan) -> dict[int, list[str]]:
+    """Each item's lead agencies by `display_name`, in Agency's order (kind, name): one query of names,
+    rather than an Agency instance for each of a province plan's ~1,000 links."""
+    owner = model._meta.model_name
+    names: dict[int, list[str]] = defaultdict(list)
+    for item_id, short_name, name in (model.lead_agencies.through.objects.filter(**{f"{owner}__plan": plan})
+                                      .order_by("agency__kind", "agency__name")
+                                      .values_list(f"{owner}_id", "agency__short_name", "agency__name")):
+        names[item_id].append(short_name or name)
+    return names
 
 
 def plan_page(*, plan: Plan, year: int, status: str = "") -> PlanPage:
     # Only the year's target: the page shows no other, and a plan has one per year of its period.
     indicators = list(Indicator.objects.of_plan(plan).select_related("section", "baseline")
-                      .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year)),
-                                        "lead_agencies"))
+                      .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(year=year))))
     progress = {row.indicator_id: row for row in IndicatorProgress.objects.filter(plan=plan, year=year)}
     if status:
         indicators = [i for i in indicators if progress.get(i.pk) and progress[i.pk].status == status]
-    tasks = list(plan.tasks.select_related("section", "progress_snapshot").prefetch_related("lead_agencies"))
+    tasks = list(plan.tasks.select_related("section", "progress_snapshot"))
     rollups = {r.year: r for r in PlanProgress.objects.filter(plan=plan).only("year", "computed_at", "as_of")}
     return PlanPage(indicators=indicators, progress=progress, tasks=tasks, years_computed=set(rollups),
-                    freshness=freshness(plan=plan, year=year, rollup=rollups.get(year) or PlanProgress()))
+                    freshness=freshness(plan=plan, year=year, rollup=rollups.get(year) or PlanProgress()),
+                    indicator_leads=_lead_names(Indicator, plan), task_leads=_lead_names(Task, plan))
 
 
 # ---------------------------------------------------------------- the public page

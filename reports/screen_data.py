@@ -86,13 +86,14 @@ def report_page_data(report: AgencyReport) -> dict:
     """Everything the report page shows besides the form's inputs: entries, targets, previous period,
     attachments."""
     indicator_entries, task_entries = report_entries(report)
+    before = previous_report(report)
     return {
         "indicator_entries": indicator_entries,
         "task_entries": task_entries,
         "targets": year_targets(report, indicator_entries),
         "several_on_latest": several_agencies_on_latest(report, indicator_entries),
-        "previous": previous_entries(report),
-        "previous_report": previous_report(report),
+        "previous": previous_entries(report, before),
+        "previous_report": before,
         "attachments": list(Attachment.objects.filter(report=report).select_related("uploaded_by")),
     }
 
@@ -105,7 +106,8 @@ def review_queue(user, *, plan_code: str = "", period_code: str = "", status: st
         reports = reports.filter(period__code=period_code)
     if status:
         reports = reports.filter(status=status)
-    return (reports.with_compliance().select_related("agency", "plan", "period")
+    # The entry counts are not annotated here: a page of it gets them from `set_entry_counts`.
+    return (reports.with_submission_facts().select_related("agency", "plan", "period")
             .order_by("period__due_on", "plan__title", "submitted_at", "agency__name"))
 
 

@@ -74,6 +74,14 @@ def _as_bool(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
+def empty_entries_of(indicator_entries, task_entries) -> dict:
+    """`empty_entries` of entries already loaded (with their indicator and task, in the page's order)."""
+    rows = ([(entry.indicator.code, entry.is_filled) for entry in indicator_entries]
+            + [(entry.task.code, entry.is_filled) for entry in task_entries])
+    empty = [code for code, filled in rows if not filled]
+    return {"empty": len(empty), "assigned": len(rows), "items": empty}
+
+
 def empty_entries(report: AgencyReport) -> dict:
     """What is still empty in a report: {"empty": n, "assigned": n, "items": [codes of the empty items]}."""
     indicator_rows = list(IndicatorEntry.objects.filter(report=report).order_by("indicator__order", "indicator__code")
@@ -124,9 +132,14 @@ def previous_values(report: AgencyReport) -> dict[int, Decimal]:
     return values
 
 
-def previous_entries(report: AgencyReport) -> dict[str, dict[int, object]]:
-    """The previous period's entries by indicator id and task id, to prefill the form."""
-    before = previous_report(report)
+_NOT_LOOKED_UP = object()
+
+
+def previous_entries(report: AgencyReport, before=_NOT_LOOKED_UP) -> dict[str, dict[int, object]]:
+    """The previous period's entries by indicator id and task id, to prefill the form (`before`: the
+    `previous_report` when the caller has it already)."""
+    if before is _NOT_LOOKED_UP:
+        before = previous_report(report)
     if before is None:
         return {"indicators": {}, "tasks": {}}
     return {
@@ -161,21 +174,91 @@ def reports_for_user(user) -> QuerySet[AgencyReport]:
 ZERO_ENTRIES = {"entries_assigned": 0, "entries_filled": 0}
 
 
-def entry_counts(reports: QuerySet, by: str = "report_id") -> dict:
+def entry_counts(reports: QuerySet | None = None, by: str = "report_id", *, where: dict | None = None) -> dict:
     """`by` ("report_id", or "report__agency_id") → {"entries_assigned", "entries_filled"}: the indicator
     and task entries of `reports`, filled (`indicator_entry_filled_q`, `task_entry_filled_q`) and assigned.
 
     One GROUP BY per entry table, set-based: counting them per report with a correlated subquery read
     every report's entries once per count, and made the compliance page over all periods take ~0.7 s at
-    province scale (issue 14)."""
+    province scale (issue 14).
+
+    `where` (lookups on the entries, "report__plan": plan) instead of `reports`: the entries joined to their
+    reports once, rather than also filtered by a subquery of the same reports (a second hash join over a
+    province's 310,000 entries)."""
     counts: dict = defaultdict(lambda: dict(ZERO_ENTRIES))
     for model, filled in ((IndicatorEntry, indicator_entry_filled_q()), (TaskEntry, task_entry_filled_q())):
-        rows = (model.objects.filter(report__in=reports.order_by().values("pk")).order_by().values(by)
+        rows = (model.objects.filter(**where) if where is not None
+                else model.objects.filter(report__in=reports.order_by().values("pk")))
+        rows = (rows.order_by().values(by)
                 .annotate(assigned=Count("pk"), filled=Count("pk", filter=filled)))
         for row in rows:
             counts[row[by]]["entries_assigned"] += row["assigned"]
             counts[row[by]]["entries_filled"] += row["filled"]
     return counts
+
+
+def set_entry_counts(reports: list[AgencyReport]) -> list[AgencyReport]:
+    """Each report of a page gets entries_assigned / entries_filled (as `with_compliance` annotates them),
+    counted by `entry_counts` for exactly these reports: two GROUP BYs over their entries, rather than four
+    correlated subqueries per row that Postgres ran for every row up to the page's end (page 5 counted 500)."""
+    if not reports:
+        return reports
+    counts = entry_counts(where={"report_id__in": [report.pk for report in reports]})
+    for report in reports:
+        found = counts.get(report.pk, ZERO_ENTRIES)
+        report.entries_assigned, report.entries_filled = found["entries_assigned"], found["entries_filled"]
+    return reports
+
+
+# A report's entry counts change only while it is being written: a save (which bumps the version) is
+# allowed in the editable statuses only, and new items get entries only in editable reports
+# (`reports.services.expected_reports_create`). Once submitted, its counts are kept, with its version, in one
+# cache entry per period; every workflow step bumps the version, so a reopened and resubmitted report is
+# counted anew.
+FROZEN_COUNTS_SECONDS = 24 * 60 * 60
+
+
+def _frozen_counts_key(period_id: int) -> str:
+    return f"reports:entry-counts:v1:period:{period_id}"
+
+
+def entry_counts_by_agency(reports: QuerySet) -> dict:
+    """agency id → {"entries_assigned", "entries_filled"} of `reports` (as `entry_counts(by="report__agency_id")`).
+
+    A plan's five years are 3,000 reports and 300,000 entries: grouping them all on every view of the
+    compliance page over all periods was most of its time (issue 14). The reports that can no longer change
+    take their counts from the cache (see FROZEN_COUNTS_SECONDS; a key per period, not per report: a cache
+    round trip of 3,000 keys cost more than it saved); the ones being written, and any not cached yet, are
+    counted by `entry_counts` in two GROUP BYs over their own entries. One query for the reports, at most
+    two for the counts, whatever their number."""
+    from django.core.cache import cache
+
+    rows = list(reports.order_by().values_list("pk", "agency_id", "period_id", "version", "status"))
+    keys = {period_id: _frozen_counts_key(period_id) for _pk, _agency, period_id, _version, _status in rows}
+    stored = cache.get_many(list(keys.values())) if keys else {}
+    by_report: dict[int, tuple[int, int]] = {}
+    for pk, _agency, period_id, version, status in rows:
+        kept = stored.get(keys[period_id], {}).get(pk)
+        if status not in AgencyReport.EDITABLE_STATUSES and kept is not None and kept[0] == version:
+            by_report[pk] = kept[1:]
+    to_count = [row for row in rows if row[0] not in by_report]
+    if to_count:
+        counted = entry_counts(where={"report_id__in": [pk for pk, *_rest in to_count]})
+        changed: dict[str, dict] = {}
+        for pk, _agency, period_id, version, status in to_count:
+            found = counted.get(pk, ZERO_ENTRIES)
+            by_report[pk] = (found["entries_assigned"], found["entries_filled"])
+            if status not in AgencyReport.EDITABLE_STATUSES:
+                key = keys[period_id]
+                changed.setdefault(key, dict(stored.get(key, {})))[pk] = (version, *by_report[pk])
+        if changed:
+            cache.set_many(changed, FROZEN_COUNTS_SECONDS)
+    by_agency: dict = defaultdict(lambda: dict(ZERO_ENTRIES))
+    for pk, agency_id, _period, _version, _status in rows:
+        assigned, filled = by_report[pk]
+        by_agency[agency_id]["entries_assigned"] += assigned
+        by_agency[agency_id]["entries_filled"] += filled
+    return by_agency
 
 
 COMPLIANCE_COUNTS = ("expected", "on_time", "late", "missing", "pending", "returned", "entries_filled",
@@ -186,9 +269,9 @@ def compliance_by_agency(*, plan, period=None, today: dt.date | None = None) -> 
     """One row per agency: expected, on_time, late, missing, pending, returned, filled, assigned.
 
     Computed in the database: the submission facts per report (see
-    `AgencyReportQuerySet.with_submission_facts`) grouped by agency, and the entries by `entry_counts`;
-    three queries whatever the number of reports. completeness = filled / assigned is left to the caller
-    so it stays exact (Decimal) and 0 assigned shows as "—".
+    `AgencyReportQuerySet.with_submission_facts`) grouped by agency, and the entries by
+    `entry_counts_by_agency`; four queries at most whatever the number of reports. completeness = filled /
+    assigned is left to the caller so it stays exact (Decimal) and 0 assigned shows as "—".
     """
     qs = AgencyReport.objects.filter(plan=plan)
     if period is not None:
@@ -201,7 +284,7 @@ def compliance_by_agency(*, plan, period=None, today: dt.date | None = None) -> 
                           pending=Count("pk", filter=Q(is_pending=True)),
                           returned=Sum("returned_count"))
                 .order_by("agency__name"))
-    entries = entry_counts(qs, by="report__agency_id")
+    entries = entry_counts_by_agency(qs)
     for row in rows:
         row.update(entries.get(row["agency_id"], ZERO_ENTRIES))
         row["returned"] = row["returned"] or 0

@@ -50,7 +50,9 @@ from reports.selectors import (
     compliance_by_agency,
     compliance_totals_of,
     empty_entries,
+    empty_entries_of,
     report_permissions,
+    set_entry_counts,
 )
 from reports.services import (
     ReportDataInvalid,
@@ -125,7 +127,11 @@ def _bound_form(report: AgencyReport, page: dict, data=None, on_behalf: bool = F
 def _render_form(request, report, permissions, *, on_behalf: bool, form: ReportDataForm | None = None,
                  page: dict | None = None, version: int | None = None, just_saved: bool = False,
                  status: int = 200, failure: str = ""):
+    # What is still empty: from the entries just loaded, or, after a failed save or a conflict (the page's
+    # entries are those read before it), from the database.
+    empty = empty_entries(report) if page else None
     page = page or report_page_data(report)
+    empty = empty or empty_entries_of(page["indicator_entries"], page["task_entries"])
     form = form or _bound_form(report, page, on_behalf=on_behalf)
     return render(request, "reports/report_form.html", {
         "report": report, "period": report.period, "permissions": permissions, "form": form, "page": page,
@@ -137,7 +143,7 @@ def _render_form(request, report, permissions, *, on_behalf: bool, form: ReportD
         "narrative_labels": NARRATIVE_LABELS, "attachment_form": AttachmentForm(),
         "excel_form": ExcelUploadForm(), "history": history_changes(report),
         "milestone_choices": IndicatorEntry.MilestoneState.choices, "task_choices": TaskEntry.Status.choices,
-        "empty": empty_entries(report),
+        "empty": empty,
     }, status=status)
 
 
@@ -279,7 +285,7 @@ def review_queue_view(request):
     page = Paginator(review_queue(request.user, plan_code=chosen.get("plan", ""),
                                   period_code=chosen.get("period", ""), status=chosen.get("status", "")),
                      REVIEW_PAGE_SIZE).get_page(request.GET.get("trang"))
-    reports = list(page.object_list)
+    reports = set_entry_counts(list(page.object_list))
     for report in reports:
         report.completeness = completeness(report.entries_filled, report.entries_assigned)
     others = request.GET.copy()

@@ -350,7 +350,9 @@ def _achievements_part(plan, approved: list[AgencyReport]) -> list:
                                          .values_list("report_id", "indicator__section_id", "n")):
         weight[report_id][key_of(section_id)] += items
     task_results = defaultdict(list)  # section key → (task code, agency, text)
+    # Only what is read of each entry, its task and its agency: not the reports' four narratives once per entry.
     for entry in (TaskEntry.objects.filter(report_id__in=ids).select_related("task", "report__agency")
+                  .only("done", "task__code", "task__section_id", "report__agency__name")
                   .order_by("task__order", "report__agency__name")):
         key = key_of(entry.task.section_id)
         weight[entry.report_id][key] += 1

@@ -195,6 +195,23 @@ def test_plan_page_shows_actual_status_and_links_for_leaders(client, world, lead
     assert "I.4." not in filtered.content.decode()
 
 
+def test_plan_page_names_the_lead_agencies_of_each_line_in_their_order(client, world, leader, agency_a, agency_b):
+    from dashboards.content import plan_content
+    from dashboards.selectors import plan_page
+
+    agency_a.short_name = "Sở YT"
+    agency_a.save()
+    indicator = world.indicators["I.1"]
+    indicator.lead_agencies.set([agency_a, agency_b])
+    expected = "; ".join(a.display_name for a in indicator.lead_agencies.all())  # Agency's order: kind, name
+    data = plan_page(plan=world.plan, year=2026)
+    rows = plan_content(world.plan, data, 2026)["tables"]["chi-tieu"].rows
+    row = next(row for row in rows if row[0].text.startswith("I.1."))
+    assert row[-1] == expected and "Sở YT" in expected
+    client.force_login(leader)
+    assert "Sở YT" in client.get(reverse("plans:detail", args=["ha-tang-so"]) + "?year=2026").content.decode()
+
+
 def test_public_page_is_off_by_default_and_shows_only_public_figures(client, world, reporter_a):
     url = reverse("public:progress", args=["ha-tang-so"])
     assert client.get(url).status_code == 404

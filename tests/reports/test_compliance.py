@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from reports.models import AgencyReport
 from reports.selectors import completeness, compliance_by_agency, compliance_totals
-from reports.services import report_return, report_save, report_submit
+from reports.services import report_approve, report_reopen, report_return, report_save, report_submit
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_compliance_by_agency_in_the_database(world, province, report_a, report_
     submit_at(report_b, reporter_b, dt.datetime(2026, 3, 21, 9, tzinfo=VIETNAM))
 
     period = world.period()
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         rows = {row["agency__name"]: row for row in compliance_by_agency(plan=world.plan, period=period,
                                                                         today=dt.date(2026, 4, 1))}
     assert {name: (r["expected"], r["on_time"], r["late"], r["missing"], r["returned"],
@@ -79,6 +79,34 @@ def test_compliance_by_agency_in_the_database(world, province, report_a, report_
                       "entries_filled": 3, "entries_assigned": 7}
     assert completeness(3, 7) == Decimal("42.9")
     assert completeness(0, 0) is None
+
+
+def test_compliance_counts_a_submitted_report_once_until_it_changes(world, report_a, report_b, reporter_a, reporter_b,
+                                                                    staff, django_assert_num_queries):
+    period = world.period()
+
+    def entry_counts_of(agency_id):
+        row = next(row for row in compliance_by_agency(plan=world.plan, period=period,
+                                                       today=dt.date(2026, 4, 1)) if row["agency_id"] == agency_id)
+        return row["entries_filled"], row["entries_assigned"]
+
+    report_save(report=report_a, user=reporter_a, version=report_a.version,
+                data={"indicator_entries": [{"indicator": "I.1", "value": "90"}]})
+    report_submit(report=report_a, user=reporter_a)
+    report_submit(report=report_b, user=reporter_b)
+    filled, assigned = entry_counts_of(report_a.agency_id)
+    assert filled == 1
+    # Both reports submitted: their counts now come from the cache (the facts and the reports, no entries).
+    with django_assert_num_queries(2):
+        assert entry_counts_of(report_a.agency_id) == (filled, assigned)
+    report_approve(report=report_a, user=staff)
+    report_reopen(report=report_a, user=staff, reason="Sửa số liệu")
+    report_a.refresh_from_db()
+    report_save(report=report_a, user=reporter_a, version=report_a.version,
+                data={"indicator_entries": [{"indicator": "I.3", "milestone_state": "completed"}]})
+    assert entry_counts_of(report_a.agency_id) == (2, assigned)  # being written again: counted live
+    report_submit(report=report_a, user=reporter_a)
+    assert entry_counts_of(report_a.agency_id) == (2, assigned)  # a new version: counted anew
 
 
 def test_compliance_across_periods_per_agency(world, agency_a):

@@ -109,6 +109,18 @@ def test_the_submit_button_says_what_is_still_empty(client, reporter_a, report_a
     assert 'src="/static/js/submit-confirm.js"' in html and "onclick" not in html
 
 
+def test_the_form_counts_what_is_empty_from_the_entries_it_shows(client, reporter_a, report_a, in_q1):
+    from reports.screen_data import report_entries
+    from reports.selectors import empty_entries, empty_entries_of
+
+    report_save(report=report_a, user=reporter_a, version=report_a.version,
+                data={"indicator_entries": [{"indicator": "I.3", "milestone_state": "completed"}]})
+    assert empty_entries_of(*report_entries(report_a)) == empty_entries(report_a) == {
+        "empty": 3, "assigned": 4, "items": ["I.1", "I.2", "II.1"]}
+    client.force_login(reporter_a)
+    assert "Còn 3/4 mục chưa nhập" in client.get(page_url(report_a)).content.decode()
+
+
 def test_submitting_without_the_script_asks_on_a_page_of_its_own(client, reporter_a, report_a, in_q1):
     client.force_login(reporter_a)
     entry = IndicatorEntry.objects.get(report=report_a, indicator__code="I.1")

@@ -391,6 +391,22 @@ def test_return_with_reasons_for_the_report_and_an_entry(client, staff, reporter
     assert f'name="{entry_pk(report_a, "I.1")}-value"' in content  # editable again
 
 
+def test_the_reason_boxes_of_the_review_page_are_named_by_the_entry_id_unformatted(client, staff, reporter_a,
+                                                                                  report_a):
+    # An id of four digits or more came out as "reason-i1.234" (the thousands separator), which the return
+    # action never read: the reason typed beside that entry was lost.
+    IndicatorEntry.objects.filter(report=report_a, indicator__code="I.1").update(id=12345)
+    submitted(report_a, reporter_a)
+    client.force_login(staff)
+    content = client.get(page_url(report_a)).content.decode()
+    assert 'name="reason-i12345"' in content
+    task_entry = TaskEntry.objects.filter(report=report_a).first()
+    if task_entry is not None:
+        assert f'name="reason-t{task_entry.pk}"' in content
+    client.post(reverse("reports:return", args=[report_a.pk]), {"reason": "", "reason-i12345": "Sai đơn vị"})
+    assert IndicatorEntry.objects.get(pk=12345).return_reason == "Sai đơn vị"
+
+
 def test_return_without_any_reason_is_refused(client, staff, reporter_a, report_a):
     submitted(report_a, reporter_a)
     client.force_login(staff)
@@ -449,6 +465,22 @@ def test_bulk_approve_approves_the_checked_submitted_reports_of_the_province(
     statuses = dict(AgencyReport.objects.values_list("pk", "status"))
     assert statuses[report_a.pk] == statuses[report_b.pk] == Status.APPROVED
     assert statuses[foreign.pk] == Status.DRAFT
+
+
+def test_the_queue_checkbox_carries_the_report_id_unformatted(client, staff, reporter_a, report_a):
+    # An id of four digits or more came out as value="1.234" (the thousands separator), which the bulk
+    # approval skipped: ticking such a report approved nothing.
+    old_pk = report_a.pk
+    AgencyReport.objects.filter(pk=old_pk).update(id=12345)
+    IndicatorEntry.objects.filter(report_id=old_pk).update(report_id=12345)
+    TaskEntry.objects.filter(report_id=old_pk).update(report_id=12345)
+    report = AgencyReport.objects.get(pk=12345)
+    submitted(report, reporter_a)
+    client.force_login(staff)
+    content = client.get(reverse("reports:review_queue")).content.decode()
+    assert 'name="report" value="12345"' in content
+    client.post(reverse("reports:bulk_approve"), {"report": ["12345"]})
+    assert AgencyReport.objects.get(pk=12345).status == Status.APPROVED
 
 
 def test_bulk_approve_refuses_others_and_off_site_redirects(client, leader, staff, reporter_a, report_a):
