@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
@@ -104,11 +105,10 @@ def _recompute_locked(*, plan: Plan, as_of: dt.date | None, indicator_ids: Itera
         from_year = None
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            # Room to hash every value of a province in memory, for this transaction only.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            # Snapshots are derived data: a crash right after COMMIT can lose this recompute (the next one
-            # redoes it) but never corrupts anything, so the commit need not wait for the WAL flush.
-            cursor.execute("SET LOCAL synchronous_commit = off")
+            # Room to hash every value of a province in memory, for this transaction only. And: snapshots are
+            # derived data: a crash right after COMMIT can lose this recompute (the next one redoes it) but never
+            # corrupts anything, so the commit need not wait for the WAL flush. (One round trip for both.)
+            cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL synchronous_commit = off")
     computed_at = timezone.now()
     stamp = {"plan_id": plan.pk, "as_of": as_of, "computed_at": computed_at}
     indicator_rows = _indicator_rows(plan, as_of, ids, from_year, stamp)
@@ -141,6 +141,11 @@ def _judged_on(plan: Plan, as_of: dt.date) -> bool:
         == [as_of]
 
 
+# An entry that can be an agency's latest for its task (the condition of `selectors.TASK_SQL`): an approval or a
+# reopening of a report whose entry of a task is empty moves nothing of that task.
+_task_entry_counts = ~Q(status="") | Q(progress__isnull=False)
+
+
 def _scoped_recompute(plan: Plan, as_of: dt.date, ids: list[int], from_year: int | None, report_ids: list[int],
                       indicator_rows: list[dict], stamp: dict) -> RecomputeResult:
     """An approval's recompute, when the plan was last judged the same day (issue 14: an approval must show
@@ -158,7 +163,8 @@ def _scoped_recompute(plan: Plan, as_of: dt.date, ids: list[int], from_year: int
     changed_indicators = _changed(before, {(r["indicator_id"], r["year"]): r["status"] for r in indicator_rows})
 
     tasks = list(Task.objects.filter(plan=plan)
-                 .filter(Q(pk__in=TaskEntry.objects.filter(report_id__in=report_ids).values("task_id"))
+                 .filter(Q(pk__in=TaskEntry.objects.filter(report_id__in=report_ids).filter(_task_entry_counts)
+                           .values("task_id"))
                          | Q(progress_snapshot__isnull=True))
                  .only("id", "deadline_kind", "start_date", "due_date")) if report_ids else \
         list(Task.objects.filter(plan=plan, progress_snapshot__isnull=True)
@@ -342,7 +348,21 @@ def _explained(explanation: str, indicator: Indicator, figures: YearFigures | No
     return " ".join(part for part in (explanation, warning) if part)
 
 
-def _target_rule(target: Target | None) -> rules.TargetRule | None:
+class _TargetRow(NamedTuple):
+    """The fields of a Target a snapshot reads (read as tuples: no model instance per target)."""
+
+    op: str
+    low: Decimal | None
+    high: Decimal | None
+    text: str
+
+
+class _BaselineRow(NamedTuple):
+    year: int | None
+    value: Decimal | None
+
+
+def _target_rule(target: _TargetRow | None) -> rules.TargetRule | None:
     if target is None:
         return None
     return rules.TargetRule(op=target.op, low=target.low, high=target.high, text=target.text)
@@ -366,8 +386,12 @@ def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year
     if ids is not None:
         indicators, targets, baselines = (qs.filter(**{key: ids}) for qs, key in (
             (indicators, "id__in"), (targets, "indicator_id__in"), (baselines, "indicator_id__in")))
-    targets_by = {(t.indicator_id, t.year): t for t in targets}
-    baselines_by = {b.indicator_id: b for b in baselines}
+    if from_year is not None:
+        targets = targets.filter(year__gte=from_year)  # the years recomputed, the plan's final year among them
+    targets_by = {(indicator_id, year): _TargetRow(*rule) for indicator_id, year, *rule in
+                  targets.values_list("indicator_id", "year", "op", "low", "high", "text")}
+    baselines_by = {indicator_id: _BaselineRow(year, value) for indicator_id, year, value in
+                    baselines.values_list("indicator_id", "year", "value")}
     figures_by = {(f.indicator_id, f.year): f for f in _year_figures(plan, as_of, ids, from_year)}
     years = range(from_year or plan.start_year, plan.end_year + 1)
     # The starting point of the first recomputed year: the actual of the year before, as last computed.
@@ -527,7 +551,8 @@ def _agency_rollups(plan: Plan, as_of: dt.date, stamp: dict, agency_ids: set[int
         task_counts[row["task__lead_agencies"]][row["status"]] += row["n"]
     compliance = {
         (row["agency_id"], row["period__year"]): row
-        for row in (reports.with_compliance(today=as_of)
+        # The submission facts only: `with_compliance` adds entry counts (four subqueries) this does not read.
+        for row in (reports.with_submission_facts(today=as_of)
                     .order_by().values("agency_id", "period__year")
                     .annotate(expected=Count("id"), on_time=Count("id", filter=Q(is_on_time=True)),
                               late=Count("id", filter=Q(is_late=True)),
