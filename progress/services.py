@@ -381,11 +381,15 @@ def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year
                     stamp: dict) -> list[dict]:
     indicators = Indicator.objects.filter(plan=plan).only(
         "id", "unit", "value_type", "direction", "aggregation", "cumulative")
-    targets = Target.objects.filter(indicator__plan=plan)
-    baselines = Baseline.objects.filter(indicator__plan=plan)
-    if ids is not None:
-        indicators, targets, baselines = (qs.filter(**{key: ids}) for qs, key in (
-            (indicators, "id__in"), (targets, "indicator_id__in"), (baselines, "indicator_id__in")))
+    if ids is None:
+        targets = Target.objects.filter(indicator__plan=plan)
+        baselines = Baseline.objects.filter(indicator__plan=plan)
+    else:
+        # By the indicators' own index, without the join to the plan's indicators (only the plan's are read
+        # below, whatever else an id could name).
+        indicators = indicators.filter(id__in=ids)
+        targets = Target.objects.filter(indicator_id__in=ids)
+        baselines = Baseline.objects.filter(indicator_id__in=ids)
     if from_year is not None:
         targets = targets.filter(year__gte=from_year)  # the years recomputed, the plan's final year among them
     targets_by = {(indicator_id, year): _TargetRow(*rule) for indicator_id, year, *rule in
