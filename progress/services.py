@@ -97,7 +97,7 @@ def _recompute_locked(*, plan: Plan, as_of: dt.date | None, indicator_ids: Itera
 
     `report_ids` (with `indicator_ids`) says what else changed: the reports whose approved values changed.
     Then, if the plan's snapshots were last judged at this same date, only what those changes can move is
-    rolled up again (`_scoped_rollups`); otherwise every task, section and agency is, as statuses move with time.
+    rolled up again (`_scoped_recompute`); otherwise every task, section and agency is, as statuses move with time.
     """
     as_of = as_of or local_today()
     ids = None if indicator_ids is None else sorted(set(indicator_ids))
@@ -194,7 +194,7 @@ def _delete_returning(model: type[models.Model], plan: Plan, column: str, ids: l
     if not ids:
         return {}
     table = connection.ops.quote_name(model._meta.db_table)
-    year = "year" if from_year is not None or column == "indicator_id" else "NULL"
+    year = "year" if any(field.name == "year" for field in model._meta.concrete_fields) else "NULL"
     where = f"plan_id = %s AND {column} IN ({', '.join(['%s'] * len(ids))})"
     params = [plan.pk, *ids]
     if from_year is not None:

@@ -18,7 +18,7 @@ from agencies.models import Agency
 from progress.models import AgencyProgress, IndicatorProgress, PlanProgress, SectionProgress, TaskProgress
 from progress.services import pending_recompute_run, plan_recompute
 from reports.models import AgencyReport, RecomputeRequest
-from reports.services import periods_open, report_approve, report_save, report_submit
+from reports.services import periods_open, report_approve, report_reopen, report_save, report_submit
 from tests.factories import AgencyFactory, IndicatorFactory, SectionFactory, TargetFactory, TaskFactory
 from tests.progress.factories import approve_report
 
@@ -114,6 +114,17 @@ def test_an_approval_that_moves_group_led_and_shared_indicators_and_a_task(judge
     assert after["AgencyProgress"] != before["AgencyProgress"]
     group = Agency.objects.get(kind=Agency.Kind.GROUP)
     assert AgencyProgress.objects.filter(plan=judged.plan, agency=group, year=2026).exists()
+
+
+def test_a_reopening_takes_the_values_out_exactly(judged, agency_a, reporter_a, staff):
+    with _today():
+        report = _approve(judged, agency_a, reporter_a, staff, "2026-Q2", {"I.1": {"value": "95"}},
+                          {"II.1": {"status": "completed"}}, on=TODAY)
+    _drain_then_compare(judged)
+    with _today():
+        report_reopen(report=AgencyReport.objects.get(pk=report.pk), user=staff, reason="Sai số liệu")
+    result = _drain_then_compare(judged)
+    assert result.tasks == 1  # II.1: A's completed entry no longer counts
 
 
 def test_a_late_approval_changes_the_agencys_compliance(judged, agency_b, reporter_b, staff):
