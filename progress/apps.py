@@ -38,7 +38,8 @@ def _rules_changed(sender, *, indicator_ids, **kwargs) -> None:
     for indicator_id, plan_id in Indicator.objects.filter(pk__in=indicator_ids).values_list("pk", "plan_id"):
         plans.setdefault(plan_id, []).append(indicator_id)
     for plan_id, ids in plans.items():
-        RecomputeRequest.objects.create(plan_id=plan_id, indicator_ids=sorted(ids))
+        # Only these indicators' figures change: no task, no report (report_ids=[]).
+        RecomputeRequest.objects.create(plan_id=plan_id, indicator_ids=sorted(ids), report_ids=[])
         _enqueue_recompute(sender, plan_id=plan_id)
 
 

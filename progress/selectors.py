@@ -254,7 +254,7 @@ WITH latest AS (
     JOIN reports_agencyreport r ON r.id = t.report_id
     JOIN reports_reportingperiod p ON p.id = r.period_id
     WHERE r.plan_id = %s AND r.status = 'approved' AND r.approved_at < %s
-      AND (t.status <> '' OR t.progress IS NOT NULL)
+      AND (t.status <> '' OR t.progress IS NOT NULL){where}
 )
 SELECT task_id, COUNT(*),
        SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END),
@@ -266,10 +266,12 @@ GROUP BY task_id
 """
 
 
-def task_figures(*, plan_id: int, as_of: dt.date) -> dict[int, TaskFigures]:
-    """Per task, the latest approved entry of each reporting agency, summed up (one query)."""
+def task_figures(*, plan_id: int, as_of: dt.date, task_ids=None) -> dict[int, TaskFigures]:
+    """Per task (of `task_ids` only, if given), the latest approved entry of each reporting agency, summed up
+    (one query)."""
+    where, params = _in_clause("t.task_id", task_ids)
     with connection.cursor() as cursor:
-        cursor.execute(TASK_SQL, [plan_id, _instant(end_of_day(as_of))])
+        cursor.execute(TASK_SQL.format(where=where), [plan_id, _instant(end_of_day(as_of)), *params])
         rows = cursor.fetchall()
     return {r[0]: TaskFigures(task_id=r[0], agencies=r[1], completed=r[2], in_progress=r[3], ongoing=r[4],
                               mean_progress=_decimal(r[5])) for r in rows}

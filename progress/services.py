@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
@@ -31,7 +32,7 @@ from indicators.models import Baseline, Indicator, Target
 from plans.models import Plan, Section, Task
 from progress.models import AgencyProgress, IndicatorProgress, PlanProgress, SectionProgress, TaskProgress
 from progress.selectors import YearFigures, indicator_year_figures, maintained_year_figures, task_figures
-from reports.models import AgencyReport, RecomputeRequest
+from reports.models import AgencyReport, RecomputeRequest, TaskEntry
 
 LOCK_NAMESPACE = 5_170_601  # first key of the advisory lock pair: "progress recompute"
 LOCK_TIMEOUT_SECONDS = 15 * 60
@@ -91,22 +92,28 @@ def plan_recompute(*, plan: Plan, as_of: dt.date | None = None, indicator_ids: I
 
 
 def _recompute_locked(*, plan: Plan, as_of: dt.date | None, indicator_ids: Iterable[int] | None,
-                      from_year: int | None) -> RecomputeResult:
-    """The body of `plan_recompute`, in the caller's transaction, with the plan's lock already held."""
+                      from_year: int | None, report_ids: Iterable[int] | None = None) -> RecomputeResult:
+    """The body of `plan_recompute`, in the caller's transaction, with the plan's lock already held.
+
+    `report_ids` (with `indicator_ids`) says what else changed: the reports whose approved values changed.
+    Then, if the plan's snapshots were last judged at this same date, only what those changes can move is
+    rolled up again (`_scoped_recompute`); otherwise every task, section and agency is, as statuses move with time.
+    """
     as_of = as_of or local_today()
     ids = None if indicator_ids is None else sorted(set(indicator_ids))
     if ids is None or from_year is None or from_year <= plan.start_year:
         from_year = None
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            # Room to hash every value of a province in memory, for this transaction only.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            # Snapshots are derived data: a crash right after COMMIT can lose this recompute (the next one
-            # redoes it) but never corrupts anything, so the commit need not wait for the WAL flush.
-            cursor.execute("SET LOCAL synchronous_commit = off")
+            # Room to hash every value of a province in memory, for this transaction only. And: snapshots are
+            # derived data: a crash right after COMMIT can lose this recompute (the next one redoes it) but never
+            # corrupts anything, so the commit need not wait for the WAL flush. (One round trip for both.)
+            cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL synchronous_commit = off")
     computed_at = timezone.now()
     stamp = {"plan_id": plan.pk, "as_of": as_of, "computed_at": computed_at}
     indicator_rows = _indicator_rows(plan, as_of, ids, from_year, stamp)
+    if ids is not None and report_ids is not None and _judged_on(plan, as_of):
+        return _scoped_recompute(plan, as_of, ids, from_year, sorted(set(report_ids)), indicator_rows, stamp)
     existing = IndicatorProgress.objects.filter(plan=plan)
     if ids is not None:
         existing = existing.filter(indicator_id__in=ids)
@@ -127,6 +134,99 @@ def _recompute_locked(*, plan: Plan, as_of: dt.date | None, indicator_ids: Itera
                            indicator_years=len(indicator_rows), tasks=len(task_rows))
 
 
+def _judged_on(plan: Plan, as_of: dt.date) -> bool:
+    """Whether the plan's last recompute judged its snapshots at `as_of` (every recompute rewrites PlanProgress
+    and stamps every other snapshot row with its date): then only changed data can move a status."""
+    return list(PlanProgress.objects.filter(plan=plan).order_by().values_list("as_of", flat=True).distinct()) \
+        == [as_of]
+
+
+# An entry that can be an agency's latest for its task (the condition of `selectors.TASK_SQL`): an approval or a
+# reopening of a report whose entry of a task is empty moves nothing of that task.
+_task_entry_counts = ~Q(status="") | Q(progress__isnull=False)
+
+
+def _scoped_recompute(plan: Plan, as_of: dt.date, ids: list[int], from_year: int | None, report_ids: list[int],
+                      indicator_rows: list[dict], stamp: dict) -> RecomputeResult:
+    """An approval's recompute, when the plan was last judged the same day (issue 14: an approval must show
+    within 200 ms). What it can change, and only that, is rewritten:
+    - its indicators' rows (from its year on): `indicator_rows`, already computed;
+    - its tasks' rows (the approving agency's latest entry of each task moved), and any task without a row;
+    - the AgencyProgress rows of the agencies leading an indicator or task whose status changed, and of the
+      reports' agencies (their compliance);
+    - sections and the plan: counted again only when a status changed (else only PlanProgress.computed_at
+      moves, the time of the last recompute).
+    Everything else was judged at this date from data that did not change, so it already equals what a full
+    recompute would write (tests/progress/test_incremental.py compares them)."""
+    before = _delete_returning(IndicatorProgress, plan, "indicator_id", ids, from_year)
+    _insert(IndicatorProgress, indicator_rows)
+    changed_indicators = _changed(before, {(r["indicator_id"], r["year"]): r["status"] for r in indicator_rows})
+
+    tasks = list(Task.objects.filter(plan=plan)
+                 .filter(Q(pk__in=TaskEntry.objects.filter(report_id__in=report_ids).filter(_task_entry_counts)
+                           .values("task_id"))
+                         | Q(progress_snapshot__isnull=True))
+                 .only("id", "deadline_kind", "start_date", "due_date")) if report_ids else \
+        list(Task.objects.filter(plan=plan, progress_snapshot__isnull=True)
+             .only("id", "deadline_kind", "start_date", "due_date"))
+    task_rows = _task_rows(plan, as_of, stamp, tasks=tasks) if tasks else []
+    changed_tasks = set()
+    if tasks:
+        before = _delete_returning(TaskProgress, plan, "task_id", [task.pk for task in tasks], None)
+        _insert(TaskProgress, task_rows)
+        changed_tasks = _changed(before, {(r["task_id"], None): r["status"] for r in task_rows})
+
+    if changed_indicators or changed_tasks:
+        _section_and_plan_rollups(plan, stamp)
+    else:
+        PlanProgress.objects.filter(plan=plan).update(computed_at=stamp["computed_at"])
+    agency_ids = _agencies_to_roll_up(plan, changed_indicators, changed_tasks, report_ids)
+    if agency_ids:
+        _agency_rollups(plan, as_of, stamp, agency_ids=agency_ids)
+    return RecomputeResult(plan_id=plan.pk, as_of=as_of, indicators=len({r["indicator_id"] for r in indicator_rows}),
+                           indicator_years=len(indicator_rows), tasks=len(task_rows))
+
+
+def _delete_returning(model: type[models.Model], plan: Plan, column: str, ids: list[int],
+                      from_year: int | None) -> dict[tuple[int, int | None], str]:
+    """Delete a plan's snapshot rows of these items (from `from_year` on) and return the status each had, by
+    (item, year) (year None for tasks): one statement, so that only the statuses that moved are rolled up."""
+    if not ids:
+        return {}
+    table = connection.ops.quote_name(model._meta.db_table)
+    year = "year" if any(field.name == "year" for field in model._meta.concrete_fields) else "NULL"
+    where = f"plan_id = %s AND {column} IN ({', '.join(['%s'] * len(ids))})"
+    params = [plan.pk, *ids]
+    if from_year is not None:
+        where, params = f"{where} AND year >= %s", [*params, from_year]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {where} RETURNING {column}, {year}, status", params)
+        return {(item, row_year): status for item, row_year, status in cursor.fetchall()}
+
+
+def _changed(before: dict[tuple, str], after: dict[tuple, str]) -> set[int]:
+    """The items with a row whose status differs (appeared or vanished rows included)."""
+    return {key[0] for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+
+
+def _agencies_to_roll_up(plan: Plan, indicator_ids: set[int], task_ids: set[int], report_ids: list[int]) -> set[int]:
+    """The agencies whose AgencyProgress may have moved: the leads of the indicators and tasks whose status
+    changed, and the agencies of the changed reports (their compliance). One query."""
+    queries = []
+    if indicator_ids:
+        queries.append(Indicator.lead_agencies.through.objects.filter(indicator_id__in=indicator_ids)
+                       .values_list("agency_id", flat=True))
+    if task_ids:
+        queries.append(Task.lead_agencies.through.objects.filter(task_id__in=task_ids)
+                       .values_list("agency_id", flat=True))
+    if report_ids:
+        queries.append(AgencyReport.objects.filter(plan=plan, pk__in=report_ids).values_list("agency_id", flat=True))
+    if not queries:
+        return set()
+    first, *rest = [query.order_by() for query in queries]
+    return set(first.union(*rest) if rest else first)
+
+
 def pending_recompute_run(*, plan_id: int) -> RecomputeResult | None:
     """Take every recompute request of one plan (the outbox `reports.services` writes on approval and
     reopening) and recompute what they ask for, deleting them in the same transaction.
@@ -139,7 +239,7 @@ def pending_recompute_run(*, plan_id: int) -> RecomputeResult | None:
         return None  # served already (a redelivered or duplicate task): no lock, no work
     with transaction.atomic(), plan_lock(plan_id):
         requests = list(RecomputeRequest.objects.for_plan(plan_id).select_for_update()
-                        .only("pk", "indicator_ids", "from_year"))
+                        .only("pk", "indicator_ids", "from_year", "report_ids"))
         if not requests:
             return None
         plan = Plan.objects.filter(pk=plan_id).first()
@@ -149,7 +249,11 @@ def pending_recompute_run(*, plan_id: int) -> RecomputeResult | None:
             indicator_ids = None if whole_plan else {pk for r in requests for pk in r.indicator_ids}
             years = [r.from_year for r in requests]
             from_year = None if whole_plan or None in years else min(years)
-            result = _recompute_locked(plan=plan, as_of=None, indicator_ids=indicator_ids, from_year=from_year)
+            # The union of what changed; one request that cannot tell (NULL) has every task and agency rolled up.
+            reports = [r.report_ids for r in requests]
+            report_ids = None if whole_plan or None in reports else {pk for ids in reports for pk in ids}
+            result = _recompute_locked(plan=plan, as_of=None, indicator_ids=indicator_ids, from_year=from_year,
+                                       report_ids=report_ids)
         RecomputeRequest.objects.filter(pk__in=[r.pk for r in requests]).delete()
         return result
 
@@ -186,18 +290,20 @@ def _insert(model: type[models.Model], rows: list[dict]) -> None:
 
 
 def _write_changed(model: type[models.Model], plan: Plan, rows: list[dict], *, key: tuple[str, ...],
-                   stamp: dict) -> None:
+                   stamp: dict, scope: dict | None = None) -> None:
     """Make a plan's snapshot rows of `model` hold `rows`, writing only the rows whose values changed.
 
     An approval moves a few counts of a few agencies, but deleting and re-inserting every agency-year (with
     its JSON) on each approval cost a large part of an incremental recompute (issue 14). A row whose values
     are unchanged is kept with the time it was computed, only judged at the new date; the time a recompute
-    ran is PlanProgress.computed_at, which every recompute rewrites.
+    ran is PlanProgress.computed_at, which every recompute rewrites. With `scope` (a filter), only the plan's
+    rows within it are compared and replaced.
     """
+    current = model.objects.filter(plan=plan, **(scope or {}))
     stamp_fields = set(stamp)
     fields = sorted(set(key) | ({name for row in rows for name in row} - stamp_fields))
     existing: dict[tuple, list[dict]] = {}
-    for row in model.objects.filter(plan=plan).values("pk", *fields):
+    for row in current.values("pk", *fields):
         existing.setdefault(tuple(row[name] for name in key), []).append(row)
     kept, fresh = [], []
     for row in rows:
@@ -207,8 +313,8 @@ def _write_changed(model: type[models.Model], plan: Plan, rows: list[dict], *, k
         else:
             fresh.append(row)
     # Everything not kept goes, rows no longer produced included (one query whatever changed).
-    model.objects.filter(plan=plan).exclude(pk__in=kept).delete()
-    model.objects.filter(plan=plan).exclude(as_of=stamp["as_of"]).update(as_of=stamp["as_of"])
+    current.exclude(pk__in=kept).delete()
+    current.exclude(as_of=stamp["as_of"]).update(as_of=stamp["as_of"])
     _insert(model, fresh)
 
 
@@ -242,7 +348,21 @@ def _explained(explanation: str, indicator: Indicator, figures: YearFigures | No
     return " ".join(part for part in (explanation, warning) if part)
 
 
-def _target_rule(target: Target | None) -> rules.TargetRule | None:
+class _TargetRow(NamedTuple):
+    """The fields of a Target a snapshot reads (read as tuples: no model instance per target)."""
+
+    op: str
+    low: Decimal | None
+    high: Decimal | None
+    text: str
+
+
+class _BaselineRow(NamedTuple):
+    year: int | None
+    value: Decimal | None
+
+
+def _target_rule(target: _TargetRow | None) -> rules.TargetRule | None:
     if target is None:
         return None
     return rules.TargetRule(op=target.op, low=target.low, high=target.high, text=target.text)
@@ -261,13 +381,21 @@ def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year
                     stamp: dict) -> list[dict]:
     indicators = Indicator.objects.filter(plan=plan).only(
         "id", "unit", "value_type", "direction", "aggregation", "cumulative")
-    targets = Target.objects.filter(indicator__plan=plan)
-    baselines = Baseline.objects.filter(indicator__plan=plan)
-    if ids is not None:
-        indicators, targets, baselines = (qs.filter(**{key: ids}) for qs, key in (
-            (indicators, "id__in"), (targets, "indicator_id__in"), (baselines, "indicator_id__in")))
-    targets_by = {(t.indicator_id, t.year): t for t in targets}
-    baselines_by = {b.indicator_id: b for b in baselines}
+    if ids is None:
+        targets = Target.objects.filter(indicator__plan=plan)
+        baselines = Baseline.objects.filter(indicator__plan=plan)
+    else:
+        # By the indicators' own index, without the join to the plan's indicators (only the plan's are read
+        # below, whatever else an id could name).
+        indicators = indicators.filter(id__in=ids)
+        targets = Target.objects.filter(indicator_id__in=ids)
+        baselines = Baseline.objects.filter(indicator_id__in=ids)
+    if from_year is not None:
+        targets = targets.filter(year__gte=from_year)  # the years recomputed, the plan's final year among them
+    targets_by = {(indicator_id, year): _TargetRow(*rule) for indicator_id, year, *rule in
+                  targets.values_list("indicator_id", "year", "op", "low", "high", "text")}
+    baselines_by = {indicator_id: _BaselineRow(year, value) for indicator_id, year, value in
+                    baselines.values_list("indicator_id", "year", "value")}
     figures_by = {(f.indicator_id, f.year): f for f in _year_figures(plan, as_of, ids, from_year)}
     years = range(from_year or plan.start_year, plan.end_year + 1)
     # The starting point of the first recomputed year: the actual of the year before, as last computed.
@@ -318,10 +446,15 @@ def _indicator_rows(plan: Plan, as_of: dt.date, ids: list[int] | None, from_year
 # ---------------------------------------------------------------- tasks
 
 
-def _task_rows(plan: Plan, as_of: dt.date, stamp: dict) -> list[dict]:
-    figures_by = task_figures(plan_id=plan.pk, as_of=as_of)
+def _task_rows(plan: Plan, as_of: dt.date, stamp: dict, tasks: list[Task] | None = None) -> list[dict]:
+    """The TaskProgress rows of the plan's tasks (or of `tasks` only)."""
+    if tasks is None:
+        tasks = Task.objects.filter(plan=plan).only("id", "deadline_kind", "start_date", "due_date")
+        figures_by = task_figures(plan_id=plan.pk, as_of=as_of)
+    else:
+        figures_by = task_figures(plan_id=plan.pk, as_of=as_of, task_ids=[task.pk for task in tasks])
     rows = []
-    for task in Task.objects.filter(plan=plan).only("id", "deadline_kind", "start_date", "due_date"):
+    for task in tasks:
         figures = figures_by.get(task.pk)
         reported = ""
         progress = None
@@ -347,6 +480,11 @@ def _task_rows(plan: Plan, as_of: dt.date, stamp: dict) -> list[dict]:
 
 def _rollups(plan: Plan, as_of: dt.date, stamp: dict) -> None:
     """Sections, plan and agencies, from the snapshot rows just written (GROUP BY in the database)."""
+    _section_and_plan_rollups(plan, stamp)
+    _agency_rollups(plan, as_of, stamp)
+
+
+def _section_and_plan_rollups(plan: Plan, stamp: dict) -> None:
     by_section: dict[tuple[int, int], Counter] = defaultdict(Counter)
     by_plan: dict[int, Counter] = defaultdict(Counter)
     for row in (IndicatorProgress.objects.filter(plan=plan).order_by()
@@ -384,7 +522,6 @@ def _rollups(plan: Plan, as_of: dt.date, stamp: dict) -> None:
         dict(year=year, counts=dict(by_plan.get(year, {})), task_counts=dict(plan_tasks),
                      share_achieved=rules.share_achieved(by_plan.get(year, {})), **stamp)
         for year in plan.years])
-    _agency_rollups(plan, as_of, stamp)
 
 
 def _lineage(section_id: int, parents: dict[int, int | None]) -> Iterator[int]:
@@ -396,18 +533,30 @@ def _lineage(section_id: int, parents: dict[int, int | None]) -> Iterator[int]:
         node = parents.get(node)
 
 
-def _agency_rollups(plan: Plan, as_of: dt.date, stamp: dict) -> None:
+def _agency_rollups(plan: Plan, as_of: dt.date, stamp: dict, agency_ids: set[int] | None = None) -> None:
+    """Each agency's AgencyProgress rows (or only those of `agency_ids`: the others did not move)."""
+    # One filter() per relation: a second one on the multi-valued lead_agencies would join it twice and count
+    # an item led by two of the agencies four times.
+    if agency_ids is None:
+        indicators = IndicatorProgress.objects.filter(plan=plan, indicator__lead_agencies__isnull=False)
+        tasks = TaskProgress.objects.filter(plan=plan, task__lead_agencies__isnull=False)
+        reports = AgencyReport.objects.filter(plan=plan, period__due_on__lte=as_of)
+    else:
+        indicators = IndicatorProgress.objects.filter(plan=plan, indicator__lead_agencies__in=agency_ids)
+        tasks = TaskProgress.objects.filter(plan=plan, task__lead_agencies__in=agency_ids)
+        reports = AgencyReport.objects.filter(plan=plan, period__due_on__lte=as_of, agency_id__in=agency_ids)
     indicator_counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
-    for row in (IndicatorProgress.objects.filter(plan=plan, indicator__lead_agencies__isnull=False).order_by()
+    for row in (indicators.order_by()
                 .values("indicator__lead_agencies", "year", "status").annotate(n=Count("id"))):
         indicator_counts[(row["indicator__lead_agencies"], row["year"])][row["status"]] += row["n"]
     task_counts: dict[int, Counter] = defaultdict(Counter)
-    for row in (TaskProgress.objects.filter(plan=plan, task__lead_agencies__isnull=False).order_by()
+    for row in (tasks.order_by()
                 .values("task__lead_agencies", "status").annotate(n=Count("id"))):
         task_counts[row["task__lead_agencies"]][row["status"]] += row["n"]
     compliance = {
         (row["agency_id"], row["period__year"]): row
-        for row in (AgencyReport.objects.filter(plan=plan, period__due_on__lte=as_of).with_compliance(today=as_of)
+        # The submission facts only: `with_compliance` adds entry counts (four subqueries) this does not read.
+        for row in (reports.with_submission_facts(today=as_of)
                     .order_by().values("agency_id", "period__year")
                     .annotate(expected=Count("id"), on_time=Count("id", filter=Q(is_on_time=True)),
                               late=Count("id", filter=Q(is_late=True)),
@@ -425,4 +574,5 @@ def _agency_rollups(plan: Plan, as_of: dt.date, stamp: dict) -> None:
             reports_expected=facts.get("expected", 0), reports_on_time=facts.get("on_time", 0),
             reports_late=facts.get("late", 0), reports_missing=facts.get("missing", 0),
             reports_returned=facts.get("returned") or 0, **stamp))
-    _write_changed(AgencyProgress, plan, rows, key=("agency_id", "year"), stamp=stamp)
+    _write_changed(AgencyProgress, plan, rows, key=("agency_id", "year"), stamp=stamp,
+                   scope={} if agency_ids is None else {"agency_id__in": agency_ids})

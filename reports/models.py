@@ -554,11 +554,15 @@ class RecomputeRequest(models.Model):
 
     Written by `reports.services` in the approving transaction, so the request survives a broker that
     is down at commit time; the progress layer deletes it in the transaction that recomputes the plan.
-    An empty `indicator_ids` asks for the whole plan.
+    An empty `indicator_ids` asks for the whole plan. `report_ids` names the reports whose approval changed
+    (their agencies' compliance and their tasks are all that changed besides the indicators), so the recompute
+    rolls up only those agencies and tasks; `[]` says nothing else changed (an indicator's rules), and NULL
+    (requests of an older version, or a writer that cannot tell) asks to roll up every task and agency.
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("kế hoạch"))
     indicator_ids = models.JSONField(_("chỉ tiêu cần tính lại"), default=list, blank=True)
+    report_ids = models.JSONField(_("báo cáo đã thay đổi"), null=True, blank=True, default=None)
     from_year = models.PositiveSmallIntegerField(_("từ năm"), null=True, blank=True)
     requested_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now, db_index=True)
 

@@ -590,7 +590,7 @@ def _approved_values_changed(report: AgencyReport) -> list[int]:
     approved_values_changed.send(sender=AgencyReport, report_ids=[report.pk])
     indicator_ids = _touched_indicator_ids(report)
     RecomputeRequest.objects.create(plan_id=report.plan_id, indicator_ids=indicator_ids,
-                                    from_year=report.period.year)
+                                    from_year=report.period.year, report_ids=[report.pk])
     return indicator_ids
 
 
