@@ -15,6 +15,7 @@ import re
 
 from django import forms
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.admin_a11y import LabelledInlineFormSet
@@ -88,7 +89,44 @@ class PlainTextarea(PlainRendered, forms.Textarea):
 
 
 class PlainSelect(PlainRendered, forms.Select):
-    """A select drawn without the widget template."""
+    """A select drawn without the widget template, its options translated once a language, not once a line
+    (their lazy labels were a tenth of the admin's report page, issue 14)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        # Shared by the copies Django makes for each form (a widget's copy shares its __dict__'s values).
+        self._options_by_language: dict[str, tuple[list, list[tuple[str, str]]]] = {}
+
+    def _options(self) -> list[tuple[str, str]] | None:
+        """(value, escaped label) of each option in the active language, or None for grouped choices."""
+        choices = list(self.choices)
+        language = get_language()
+        cached = self._options_by_language.get(language)
+        # The same list if each value is equal and each label the same object (comparing labels by value
+        # would translate them): the copies hold new tuples of the same labels.
+        if cached is not None and len(cached[0]) == len(choices) and all(
+                a[0] == b[0] and a[1] is b[1] for a, b in zip(cached[0], choices, strict=True)):
+            return cached[1]
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return None
+        options = [("" if value is None else str(value), _escaped(label)) for value, label in choices]
+        self._options_by_language[language] = (choices, options)
+        return options
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = self._options()
+        if options is None:  # grouped choices (none of the entry lines has them): Django's own template
+            return forms.Select.render(self, name, value, attrs, renderer)
+        values = self.format_value(value)
+        selected = None
+        for option_value, _label in options:
+            if option_value in values:
+                selected = option_value  # the first match only, as Select.optgroups does
+                break
+        shown = "".join(f'<option value="{_escaped(option_value)}"{" selected" if option_value == selected else ""}>'
+                        f'{label}</option>' for option_value, label in options)
+        attributes = _attributes(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{_escaped(name)}"{attributes}>{shown}</select>')  # noqa: S308 - escaped
 
 
 class PlainHiddenInput(PlainRendered, forms.HiddenInput):
@@ -190,10 +228,11 @@ class IndicatorEntryAdminForm(forms.ModelForm):
             # Only the inputs of the indicator's kind are open: a milestone takes a state, a ratio its
             # numerator and denominator, any other indicator one value.
             applicable = INDICATOR_FIELDS_BY_KIND[indicator_input_kind(entry.indicator)]
+            not_applicable = gettext("Không áp dụng cho chỉ tiêu này")  # once, not a lazy string per input
             for name in self.FIELDS:
                 if name not in applicable:
                     self.fields[f"entry_{name}"].disabled = True
-                    self.fields[f"entry_{name}"].widget.attrs["title"] = _("Không áp dụng cho chỉ tiêu này")
+                    self.fields[f"entry_{name}"].widget.attrs["title"] = not_applicable
 
     def item(self) -> dict:
         applicable = INDICATOR_FIELDS_BY_KIND[indicator_input_kind(self.instance.indicator)]

@@ -1,0 +1,107 @@
+"""The admin's report pages drawn in Python (issue 14) give Django's own markup (the same elements and
+attributes; Django's templates add whitespace between options), and the report's change page leaves Python's
+cycle collector as it found it."""
+
+import gc
+
+import pytest
+from django import forms
+from django.contrib import admin
+from django.test.html import parse_html
+from django.urls import reverse
+from django.utils import translation
+
+from reports.admin_forms import PlainSelect, SharedChoiceField, TaskEntryAdminForm
+from reports.models import AgencyReport, ReportEvent, TaskEntry
+
+pytestmark = pytest.mark.django_db
+
+CHOICES = [("", "—"), *TaskEntry.Status.choices]
+
+
+@pytest.mark.parametrize("value", ["", None, "in_progress", "completed", "no-such-state"])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_plain_select_draws_djangos_select(value, language):
+    attrs = {"aria-label": "Tình trạng – T.1", "title": "<b>"}
+    with translation.override(language):
+        plain = PlainSelect(attrs=attrs, choices=CHOICES).render("lines-0-entry_status", value, {"id": "id_x"})
+        django = forms.Select(attrs=attrs, choices=CHOICES).render("lines-0-entry_status", value, {"id": "id_x"})
+    assert parse_html(plain) == parse_html(django)
+
+
+def same(plain: str, django: str) -> bool:
+    return parse_html(plain) == parse_html(django)
+
+
+def test_the_plain_select_translates_its_options_in_the_active_language():
+    field = SharedChoiceField(choices=CHOICES, widget=PlainSelect)
+    first, second = TaskEntryAdminForm().fields["entry_status"], TaskEntryAdminForm().fields["entry_status"]
+    assert first.widget is not second.widget
+    with translation.override("vi"):
+        vietnamese = second.widget.render("s", "completed")
+    with translation.override("en"):
+        english = first.widget.render("s", "completed")
+    assert vietnamese != english
+    with translation.override("en"):
+        assert same(english, forms.Select(choices=CHOICES).render("s", "completed"))
+    with translation.override("vi"):
+        assert same(vietnamese, forms.Select(choices=CHOICES).render("s", "completed"))
+        assert same(field.widget.render("s", ""), forms.Select(choices=CHOICES).render("s", ""))
+
+
+def test_the_plain_select_follows_changed_choices():
+    widget = PlainSelect(choices=CHOICES)
+    widget.render("s", "")
+    widget.choices = [("a", "Một"), ("b", "Hai")]
+    assert same(widget.render("s", "b"), forms.Select(choices=[("a", "Một"), ("b", "Hai")]).render("s", "b"))
+
+
+def test_the_plain_select_draws_grouped_choices_as_django_does():
+    grouped = [("", "—"), ("Nhóm", [("a", "Một"), ("b", "Hai")])]
+    assert same(PlainSelect(choices=grouped).render("s", "b"), forms.Select(choices=grouped).render("s", "b"))
+
+
+def test_row_checkboxes_are_djangos(world, report_a, admin_user):
+    from django.contrib.auth import get_user_model
+
+    event = ReportEvent.objects.create(report=report_a, action=ReportEvent.Action.SAVED)
+    for model, obj in ((AgencyReport, report_a), (ReportEvent, event), (get_user_model(), admin_user),
+                       (type(report_a.agency), report_a.agency)):
+        model_admin = admin.site._registry[model]
+        assert model_admin.action_checkbox(obj) == admin.ModelAdmin.action_checkbox(model_admin, obj)
+
+
+def test_the_user_list_is_still_djangos_user_admin():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.admin import UserAdmin
+
+    assert isinstance(admin.site._registry[get_user_model()], UserAdmin)
+
+
+def test_the_report_change_page_leaves_the_collector_on(admin_client, world, report_a):
+    assert gc.isenabled()
+    response = admin_client.get(reverse("admin:reports_agencyreport_change", args=[report_a.pk]))
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"]  # drawn (inside the pause), with its context
+    assert gc.isenabled()
+
+
+def test_the_report_change_page_of_no_report_answers_as_djangos(admin_client, world):
+    for missing in ("999999", "not-a-number"):
+        response = admin_client.get(reverse("admin:reports_agencyreport_change", args=[missing]))
+        assert response.status_code == 302  # to the admin index, with "not found" (Django's answer)
+    assert gc.isenabled()
+
+
+def test_the_report_change_page_shows_who_submitted_without_a_query_each(admin_client, world, report_a, reporter_a,
+                                                                       django_assert_max_num_queries):
+    from reports.services import report_submit
+
+    report_submit(report=report_a, user=reporter_a)
+    url = reverse("admin:reports_agencyreport_change", args=[report_a.pk])
+    admin_client.get(url)
+    response = admin_client.get(url)
+    report = response.context["original"]
+    with django_assert_max_num_queries(0):
+        assert report.submitted_by == reporter_a  # joined by get_object
+        assert report.agency and report.period and report.plan
