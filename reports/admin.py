@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import InlineAdminFormSet
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -358,6 +359,24 @@ class AttachmentInline(OnBehalfInline):
         return ""
 
 
+class SortedKeysPaginator(Paginator):
+    """A changelist page found by sorting and slicing the primary keys alone, then its rows fetched with their
+    joins, in that order. Postgres otherwise joins every row (the report, its agency and period, the actor)
+    before sorting them all for one page: the events list (9,000 events at province scale, ordered by their
+    report's period and agency) took 40–80 ms for its query (issue 14). Same rows, same order, one more
+    query."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=keys)}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
 @admin.register(AgencyReport)
 class AgencyReportAdmin(PlainActionCheckbox, SimpleHistoryAdmin):
     form = OnBehalfReportForm
@@ -370,6 +389,7 @@ class AgencyReportAdmin(PlainActionCheckbox, SimpleHistoryAdmin):
     list_per_page = 50
     search_fields = ["agency__name", "agency__short_name", "plan__code", "source_reference"]
     list_select_related = ["agency", "plan", "period"]
+    paginator = SortedKeysPaginator  # the list's 3,000 reports sorted by period and agency name
     inlines = [IndicatorEntryInline, TaskEntryInline, AttachmentInline, ReportEventInline]
     actions = ["approve_selected", "submit_on_behalf_selected", "submit_and_approve_selected"]
 
@@ -717,6 +737,7 @@ class ReportEventAdmin(PlainActionCheckbox, admin.ModelAdmin):
     list_display = ["report", "action", "actor", "at"]
     list_filter = ["action"]
     list_select_related = ["report__agency", "report__period", "actor"]
+    paginator = SortedKeysPaginator
 
     def has_add_permission(self, request):
         return False

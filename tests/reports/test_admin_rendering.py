@@ -105,3 +105,46 @@ def test_the_report_change_page_shows_who_submitted_without_a_query_each(admin_c
     with django_assert_max_num_queries(0):
         assert report.submitted_by == reporter_a  # joined by get_object
         assert report.agency and report.period and report.plan
+
+
+def test_the_sorted_keys_paginator_gives_djangos_pages(world, report_a, report_b):
+    from django.core.paginator import Paginator
+
+    from reports.admin import SortedKeysPaginator
+
+    for n in range(7):
+        ReportEvent.objects.create(report=report_a if n % 2 else report_b, action=ReportEvent.Action.SAVED)
+    events = ReportEvent.objects.select_related("report__agency", "report__period", "actor").order_by("report",
+                                                                                                       "at", "pk")
+    assert events.count() >= 4
+    django, sorted_keys = Paginator(events, 3, orphans=1), SortedKeysPaginator(events, 3, orphans=1)
+    assert sorted_keys.num_pages == django.num_pages >= 2
+    for number in django.page_range:
+        assert [e.pk for e in sorted_keys.page(number)] == [e.pk for e in django.page(number)]
+        assert [str(e) for e in sorted_keys.page(number)] == [str(e) for e in django.page(number)]
+
+
+def test_the_admin_lists_page_filter_and_search(world, report_a, report_b, admin_user, client, monkeypatch):
+    from django.core.paginator import Paginator
+
+    client.force_login(admin_user)
+
+    def shown(admin_class):
+        response = client.get(reverse("admin:reports_agencyreport_changelist"), {"q": report_a.agency.name})
+        assert response.status_code == 200
+        return [r.pk for r in response.context["cl"].result_list]
+
+    model_admin = admin.site._registry[AgencyReport]
+    ours = shown(model_admin)
+    monkeypatch.setattr(model_admin, "paginator", Paginator)
+    assert report_a.pk in ours
+    assert ours == shown(model_admin)  # the rows and order Django's own paginator gives
+    events = client.get(reverse("admin:reports_reportevent_changelist"), {"action__exact": "no-such-action"})
+    assert events.status_code == 200 and list(events.context["cl"].result_list) == []
+
+
+def test_an_event_is_named_by_its_action_and_time(world, report_a):
+    event = ReportEvent.objects.create(report=report_a, action=ReportEvent.Action.SUBMITTED)
+    assert str(event) == f"{event.get_action_display()} – {event.at:%d/%m/%Y %H:%M}"
+    event.action = "unknown"
+    assert str(event).startswith("unknown – ")
