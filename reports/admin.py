@@ -185,9 +185,8 @@ class EntryLinesAdminFormSet(InlineAdminFormSet):
             cells = []
             for name, editable in columns:
                 if editable:
-                    bound = form[name]
-                    field_errors = bound.errors
-                    content = f"{field_errors.as_ul() if field_errors else ''}{bound}"
+                    field_errors = form.errors.get(name)
+                    content = f"{field_errors.as_ul() if field_errors else ''}{_input(form, name, field_errors)}"
                 else:
                     content = f"<p>{_escaped(inline.cell(form.instance, name))}</p>"
                 cells.append(f'<td class="field-{name}">{content}</td>')
@@ -195,6 +194,31 @@ class EntryLinesAdminFormSet(InlineAdminFormSet):
                         f'<td class="original">{hidden}</td>{"".join(cells)}<td class="delete"></td></tr>')
         return mark_safe(f'<thead><tr><th class="original"></th>{heads}<th></th></tr></thead>'  # noqa: S308 - every value escaped above
                          f'<tbody>{"".join(rows)}</tbody>')
+
+
+def _input(form, name: str, errors) -> str:
+    """`str(form[name])`: BoundField.as_widget's attributes (required, disabled, aria-invalid, aria-describedby,
+    id) and value, given to the widget, without looking the field's errors up three more times (~700 inputs)."""
+    bound = form[name]
+    field = bound.field
+    widget = field.widget
+    attrs = {}
+    if widget.use_required_attribute(bound.initial) and field.required and form.use_required_attribute:
+        attrs["required"] = True
+    if field.disabled:
+        attrs["disabled"] = True
+    if errors and not widget.is_hidden:
+        attrs["aria-invalid"] = "true"
+    auto_id = bound.auto_id
+    if auto_id and not widget.is_hidden and not widget.attrs.get("aria-describedby") and not widget.use_fieldset:
+        described_by = [f"{auto_id}_helptext"] if bound.help_text else []
+        if errors:
+            described_by.append(f"{auto_id}_error")
+        if described_by:
+            attrs["aria-describedby"] = " ".join(described_by)
+    if auto_id and "id" not in widget.attrs:
+        attrs["id"] = auto_id
+    return widget.render(name=bound.html_name, value=bound.value(), attrs=attrs, renderer=form.renderer)
 
 
 def label_for(inline, name: str) -> str:

@@ -59,25 +59,21 @@ def _attributes(attrs: dict) -> str:
 
 
 class PlainRendered:
-    """A widget drawn in Python with the markup of Django's own template (input, textarea, select).
+    """A widget drawn in Python with the markup of Django's own template (input, textarea; PlainSelect below).
 
     The admin's report page has a line per indicator and task, ~1,000 inputs for a large agency; drawing
     each through its widget templates (two templates an input) took most of the page's second or more
     (issue 14)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        attributes = _attributes(widget["attrs"])
-        name = _escaped(widget["name"])
-        if widget["template_name"].endswith("/textarea.html"):
-            return mark_safe(f'<textarea name="{name}"{attributes}>\n{_escaped(widget["value"] or "")}</textarea>')  # noqa: S308 - escaped
-        if widget["template_name"].endswith("/select.html"):
-            options = "".join(
-                f'<option value="{_escaped(option["value"])}"{_attributes(option["attrs"])}>{_escaped(option["label"])}</option>'
-                for _group, group_options, _index in widget["optgroups"] for option in group_options)
-            return mark_safe(f'<select name="{name}"{attributes}>{options}</select>')  # noqa: S308 - escaped
-        value_attr = f' value="{_escaped(widget["value"])}"' if widget["value"] is not None else ""
-        return mark_safe(f'<input type="{widget["type"]}" name="{name}"{value_attr}{attributes}>')  # noqa: S308 - escaped
+        # What Widget.get_context gives the template (the attributes merged, the value formatted), without
+        # building the context.
+        attributes = _attributes(self.build_attrs(self.attrs, attrs))
+        shown = self.format_value(value)
+        if isinstance(self, forms.Textarea):
+            return mark_safe(f'<textarea name="{_escaped(name)}"{attributes}>\n{_escaped(shown or "")}</textarea>')  # noqa: S308 - escaped
+        value_attr = f' value="{_escaped(shown)}"' if shown is not None else ""
+        return mark_safe(f'<input type="{self.input_type}" name="{_escaped(name)}"{value_attr}{attributes}>')  # noqa: S308 - escaped
 
 
 class PlainTextInput(PlainRendered, forms.TextInput):

@@ -148,3 +148,25 @@ def test_an_event_is_named_by_its_action_and_time(world, report_a):
     assert str(event) == f"{event.get_action_display()} – {event.at:%d/%m/%Y %H:%M}"
     event.action = "unknown"
     assert str(event).startswith("unknown – ")
+
+
+def test_an_entry_lines_input_is_its_bound_fields(world, report_a):
+    """Each input of a line, drawn by EntryLinesAdminFormSet, is what Django's BoundField would draw: unbound,
+    bound with what staff typed, with an error beside it, and disabled (not applicable to the indicator)."""
+    from reports.admin import _input
+    from reports.admin_forms import IndicatorEntryAdminForm
+
+    entry = report_a.indicator_entries.select_related("indicator").first()
+    unbound = IndicatorEntryAdminForm(instance=entry, prefix="lines-0")
+    bound = IndicatorEntryAdminForm({"lines-0-entry_value": "12,5 <b>", "lines-0-entry_note": "ghi chú\nhai"},
+                                    instance=entry, prefix="lines-0")
+    for form in (unbound, bound):
+        form.fields["entry_source"].help_text = "Nguồn"  # described by its help text (none has one today)
+    bound.is_valid()
+    bound.add_error("entry_value", "Sai")
+    for form in (unbound, bound):
+        for name in form.fields:
+            assert parse_html(_input(form, name, form.errors.get(name))) == parse_html(str(form[name])), name
+    assert "12,5 &lt;b&gt;" in _input(bound, "entry_value", bound.errors.get("entry_value"))
+    assert 'aria-invalid="true"' in _input(bound, "entry_value", bound.errors.get("entry_value"))
+    assert "_helptext" in _input(unbound, "entry_source", None)
