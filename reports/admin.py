@@ -178,7 +178,7 @@ class EntryLinesAdminFormSet(InlineAdminFormSet):
             for name, editable in columns)
         rows = []
         for index, form in enumerate(formset.forms):
-            hidden = "".join(str(form[name]) for name, field in form.fields.items() if field.widget.is_hidden)
+            hidden = "".join(_input(form, name, None) for name, field in form.fields.items() if field.widget.is_hidden)
             errors = form.non_field_errors()
             if errors:
                 rows.append(f'<tr class="row-form-errors"><td colspan="{len(columns) + 2}">{errors}</td></tr>')
