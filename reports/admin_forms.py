@@ -9,6 +9,7 @@ Numbers are typed as text ("95,5", "16.861") so a Vietnamese official's input re
 parser unchanged; the form shows stored numbers back the same way.
 """
 
+import copy
 import datetime as dt
 import html
 import re
@@ -64,6 +65,14 @@ class PlainRendered:
     The admin's report page has a line per indicator and task, ~1,000 inputs for a large agency; drawing
     each through its widget templates (two templates an input) took most of the page's second or more
     (issue 14)."""
+
+    def __deepcopy__(self, memo):
+        # Widget.__deepcopy__ (the attributes copied, the rest shared; a select's fixed choices too) without
+        # copy.copy's generic protocol: each line's form copies its widgets (~1,500 a page).
+        copied = _shallow_copy(self)
+        copied.attrs = self.attrs.copy()
+        memo[id(self)] = copied
+        return copied
 
     def render(self, name, value, attrs=None, renderer=None):
         # What Widget.get_context gives the template (the attributes merged, the value formatted), without
@@ -129,12 +138,33 @@ class PlainHiddenInput(PlainRendered, forms.HiddenInput):
     """A hidden input (entry id, report) drawn without the widget template."""
 
 
-class SharedChoiceField(forms.ChoiceField):
-    """A choice of a fixed list (a line's state): each line's form shares the list instead of deep-copying
-    it, ~100 copies a page (issue 14). Nothing changes the list once the form class is defined."""
+def _shallow_copy(obj):
+    """copy.copy of a plain object (its __dict__ copied), without the generic copy protocol."""
+    copied = object.__new__(type(obj))
+    copied.__dict__.update(obj.__dict__)
+    return copied
+
+
+class QuickCopy:
+    """Field.__deepcopy__ (own widget, error messages and validators; the rest shared), each form's copy made
+    without copy.copy's generic protocol (~100 forms a page, a copy of each field each)."""
 
     def __deepcopy__(self, memo):
-        return forms.Field.__deepcopy__(self, memo)
+        copied = _shallow_copy(self)
+        memo[id(self)] = copied
+        copied.widget = copy.deepcopy(self.widget, memo)
+        copied.error_messages = self.error_messages.copy()
+        copied.validators = self.validators[:]
+        return copied
+
+
+class PlainCharField(QuickCopy, forms.CharField):
+    """A line's text (a number as typed, a note, a date): a CharField copied quickly for each form."""
+
+
+class SharedChoiceField(QuickCopy, forms.ChoiceField):
+    """A choice of a fixed list (a line's state): each line's form shares the list instead of deep-copying
+    it, ~100 copies a page (issue 14). Nothing changes the list once the form class is defined."""
 
 
 def _text_input(size: int = 10, **attrs) -> forms.TextInput:
@@ -197,16 +227,16 @@ class OnBehalfReportForm(forms.ModelForm):
 class IndicatorEntryAdminForm(forms.ModelForm):
     """One indicator line. The inputs are not model fields: the text typed goes to the shared validation."""
 
-    entry_value = forms.CharField(label=_("Giá trị"), required=False, widget=_text_input())
-    entry_numerator = forms.CharField(label=_("Tử số"), required=False, widget=_text_input())
-    entry_denominator = forms.CharField(label=_("Mẫu số"), required=False, widget=_text_input())
+    entry_value = PlainCharField(label=_("Giá trị"), required=False, widget=_text_input())
+    entry_numerator = PlainCharField(label=_("Tử số"), required=False, widget=_text_input())
+    entry_denominator = PlainCharField(label=_("Mẫu số"), required=False, widget=_text_input())
     entry_milestone_state = SharedChoiceField(label=_("Tình trạng"), required=False, widget=PlainSelect,
                                               choices=[("", "—"), *IndicatorEntry.MilestoneState.choices])
-    entry_note = forms.CharField(label=_("Ghi chú, giải trình"), required=False,
+    entry_note = PlainCharField(label=_("Ghi chú, giải trình"), required=False,
                                  widget=PlainTextarea(attrs={"rows": 2, "cols": 30}))
-    entry_source = forms.CharField(label=_("Nguồn số liệu"), required=False, max_length=255,
+    entry_source = PlainCharField(label=_("Nguồn số liệu"), required=False, max_length=255,
                                    widget=PlainTextInput(attrs={"size": 18}))
-    entry_as_of = forms.CharField(label=_("Tính đến ngày"), required=False,
+    entry_as_of = PlainCharField(label=_("Tính đến ngày"), required=False,
                                   widget=PlainTextInput(attrs={"size": 10, "placeholder": "dd/mm/yyyy"}))
 
     FIELDS = ("value", "numerator", "denominator", "milestone_state", "note", "source", "as_of")
@@ -239,10 +269,10 @@ class IndicatorEntryAdminForm(forms.ModelForm):
 class TaskEntryAdminForm(forms.ModelForm):
     entry_status = SharedChoiceField(label=_("Tình trạng"), required=False, widget=PlainSelect,
                                      choices=[("", "—"), *TaskEntry.Status.choices])
-    entry_progress = forms.CharField(label=_("Tiến độ (%)"), required=False, widget=_text_input(size=5))
-    entry_done = forms.CharField(label=_("Kết quả thực hiện trong kỳ"), required=False,
+    entry_progress = PlainCharField(label=_("Tiến độ (%)"), required=False, widget=_text_input(size=5))
+    entry_done = PlainCharField(label=_("Kết quả thực hiện trong kỳ"), required=False,
                                  widget=PlainTextarea(attrs={"rows": 2, "cols": 40}))
-    entry_next = forms.CharField(label=_("Nhiệm vụ kỳ tới"), required=False,
+    entry_next = PlainCharField(label=_("Nhiệm vụ kỳ tới"), required=False,
                                  widget=PlainTextarea(attrs={"rows": 2, "cols": 30}))
 
     # form suffix → the validation's key (and the model field it fills)

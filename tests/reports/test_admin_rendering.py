@@ -170,3 +170,19 @@ def test_an_entry_lines_input_is_its_bound_fields(world, report_a):
     assert "12,5 &lt;b&gt;" in _input(bound, "entry_value", bound.errors.get("entry_value"))
     assert 'aria-invalid="true"' in _input(bound, "entry_value", bound.errors.get("entry_value"))
     assert "_helptext" in _input(unbound, "entry_source", None)
+
+
+def test_each_line_form_has_its_own_fields_and_widgets(world, report_a):
+    from reports.admin_forms import IndicatorEntryAdminForm
+
+    entry = report_a.indicator_entries.select_related("indicator").first()
+    first, second = IndicatorEntryAdminForm(instance=entry), IndicatorEntryAdminForm(instance=entry)
+    base = IndicatorEntryAdminForm.base_fields
+    for name, field in first.fields.items():
+        other = second.fields[name]
+        assert field is not other and field.widget is not other.widget and field.widget.attrs is not other.widget.attrs
+        assert field.validators is not other.validators and field.error_messages is not other.error_messages
+    first.fields["entry_value"].disabled = True
+    first.fields["entry_value"].widget.attrs["title"] = "x"
+    assert not second.fields["entry_value"].disabled and "title" not in base["entry_value"].widget.attrs
+    assert "title" not in second.fields["entry_value"].widget.attrs or second.fields["entry_value"].disabled
