@@ -9,12 +9,14 @@ Numbers are typed as text ("95,5", "16.861") so a Vietnamese official's input re
 parser unchanged; the form shows stored numbers back the same way.
 """
 
+import copy
 import datetime as dt
 import html
 import re
 
 from django import forms
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.admin_a11y import LabelledInlineFormSet
@@ -58,25 +60,29 @@ def _attributes(attrs: dict) -> str:
 
 
 class PlainRendered:
-    """A widget drawn in Python with the markup of Django's own template (input, textarea, select).
+    """A widget drawn in Python with the markup of Django's own template (input, textarea; PlainSelect below).
 
     The admin's report page has a line per indicator and task, ~1,000 inputs for a large agency; drawing
     each through its widget templates (two templates an input) took most of the page's second or more
     (issue 14)."""
 
+    def __deepcopy__(self, memo):
+        # Widget.__deepcopy__ (the attributes copied, the rest shared; a select's fixed choices too) without
+        # copy.copy's generic protocol: each line's form copies its widgets (~1,500 a page).
+        copied = _shallow_copy(self)
+        copied.attrs = self.attrs.copy()
+        memo[id(self)] = copied
+        return copied
+
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        attributes = _attributes(widget["attrs"])
-        name = _escaped(widget["name"])
-        if widget["template_name"].endswith("/textarea.html"):
-            return mark_safe(f'<textarea name="{name}"{attributes}>\n{_escaped(widget["value"] or "")}</textarea>')  # noqa: S308 - escaped
-        if widget["template_name"].endswith("/select.html"):
-            options = "".join(
-                f'<option value="{_escaped(option["value"])}"{_attributes(option["attrs"])}>{_escaped(option["label"])}</option>'
-                for _group, group_options, _index in widget["optgroups"] for option in group_options)
-            return mark_safe(f'<select name="{name}"{attributes}>{options}</select>')  # noqa: S308 - escaped
-        value_attr = f' value="{_escaped(widget["value"])}"' if widget["value"] is not None else ""
-        return mark_safe(f'<input type="{widget["type"]}" name="{name}"{value_attr}{attributes}>')  # noqa: S308 - escaped
+        # What Widget.get_context gives the template (the attributes merged, the value formatted), without
+        # building the context.
+        attributes = _attributes(self.build_attrs(self.attrs, attrs))
+        shown = self.format_value(value)
+        if isinstance(self, forms.Textarea):
+            return mark_safe(f'<textarea name="{_escaped(name)}"{attributes}>\n{_escaped(shown or "")}</textarea>')  # noqa: S308 - escaped
+        value_attr = f' value="{_escaped(shown)}"' if shown is not None else ""
+        return mark_safe(f'<input type="{self.input_type}" name="{_escaped(name)}"{value_attr}{attributes}>')  # noqa: S308 - escaped
 
 
 class PlainTextInput(PlainRendered, forms.TextInput):
@@ -88,19 +94,77 @@ class PlainTextarea(PlainRendered, forms.Textarea):
 
 
 class PlainSelect(PlainRendered, forms.Select):
-    """A select drawn without the widget template."""
+    """A select drawn without the widget template, its options translated once a language, not once a line
+    (their lazy labels were a tenth of the admin's report page, issue 14)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        # Shared by the copies Django makes for each form (a widget's copy shares its __dict__'s values).
+        self._options_by_language: dict[str, tuple[list, list[tuple[str, str]]]] = {}
+
+    def _options(self) -> list[tuple[str, str]] | None:
+        """(value, escaped label) of each option in the active language, or None for grouped choices."""
+        choices = list(self.choices)
+        language = get_language()
+        cached = self._options_by_language.get(language)
+        # The same list if each value is equal and each label the same object (comparing labels by value
+        # would translate them): the copies hold new tuples of the same labels.
+        if cached is not None and len(cached[0]) == len(choices) and all(
+                a[0] == b[0] and a[1] is b[1] for a, b in zip(cached[0], choices, strict=True)):
+            return cached[1]
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return None
+        options = [("" if value is None else str(value), _escaped(label)) for value, label in choices]
+        self._options_by_language[language] = (choices, options)
+        return options
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = self._options()
+        if options is None:  # grouped choices (none of the entry lines has them): Django's own template
+            return forms.Select.render(self, name, value, attrs, renderer)
+        values = self.format_value(value)
+        selected = None
+        for option_value, _label in options:
+            if option_value in values:
+                selected = option_value  # the first match only, as Select.optgroups does
+                break
+        shown = "".join(f'<option value="{_escaped(option_value)}"{" selected" if option_value == selected else ""}>'
+                        f'{label}</option>' for option_value, label in options)
+        attributes = _attributes(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{_escaped(name)}"{attributes}>{shown}</select>')  # noqa: S308 - escaped
 
 
 class PlainHiddenInput(PlainRendered, forms.HiddenInput):
     """A hidden input (entry id, report) drawn without the widget template."""
 
 
-class SharedChoiceField(forms.ChoiceField):
-    """A choice of a fixed list (a line's state): each line's form shares the list instead of deep-copying
-    it, ~100 copies a page (issue 14). Nothing changes the list once the form class is defined."""
+def _shallow_copy(obj):
+    """copy.copy of a plain object (its __dict__ copied), without the generic copy protocol."""
+    copied = object.__new__(type(obj))
+    copied.__dict__.update(obj.__dict__)
+    return copied
+
+
+class QuickCopy:
+    """Field.__deepcopy__ (own widget, error messages and validators; the rest shared), each form's copy made
+    without copy.copy's generic protocol (~100 forms a page, a copy of each field each)."""
 
     def __deepcopy__(self, memo):
-        return forms.Field.__deepcopy__(self, memo)
+        copied = _shallow_copy(self)
+        memo[id(self)] = copied
+        copied.widget = copy.deepcopy(self.widget, memo)
+        copied.error_messages = self.error_messages.copy()
+        copied.validators = self.validators[:]
+        return copied
+
+
+class PlainCharField(QuickCopy, forms.CharField):
+    """A line's text (a number as typed, a note, a date): a CharField copied quickly for each form."""
+
+
+class SharedChoiceField(QuickCopy, forms.ChoiceField):
+    """A choice of a fixed list (a line's state): each line's form shares the list instead of deep-copying
+    it, ~100 copies a page (issue 14). Nothing changes the list once the form class is defined."""
 
 
 def _text_input(size: int = 10, **attrs) -> forms.TextInput:
@@ -163,16 +227,16 @@ class OnBehalfReportForm(forms.ModelForm):
 class IndicatorEntryAdminForm(forms.ModelForm):
     """One indicator line. The inputs are not model fields: the text typed goes to the shared validation."""
 
-    entry_value = forms.CharField(label=_("Giá trị"), required=False, widget=_text_input())
-    entry_numerator = forms.CharField(label=_("Tử số"), required=False, widget=_text_input())
-    entry_denominator = forms.CharField(label=_("Mẫu số"), required=False, widget=_text_input())
+    entry_value = PlainCharField(label=_("Giá trị"), required=False, widget=_text_input())
+    entry_numerator = PlainCharField(label=_("Tử số"), required=False, widget=_text_input())
+    entry_denominator = PlainCharField(label=_("Mẫu số"), required=False, widget=_text_input())
     entry_milestone_state = SharedChoiceField(label=_("Tình trạng"), required=False, widget=PlainSelect,
                                               choices=[("", "—"), *IndicatorEntry.MilestoneState.choices])
-    entry_note = forms.CharField(label=_("Ghi chú, giải trình"), required=False,
+    entry_note = PlainCharField(label=_("Ghi chú, giải trình"), required=False,
                                  widget=PlainTextarea(attrs={"rows": 2, "cols": 30}))
-    entry_source = forms.CharField(label=_("Nguồn số liệu"), required=False, max_length=255,
+    entry_source = PlainCharField(label=_("Nguồn số liệu"), required=False, max_length=255,
                                    widget=PlainTextInput(attrs={"size": 18}))
-    entry_as_of = forms.CharField(label=_("Tính đến ngày"), required=False,
+    entry_as_of = PlainCharField(label=_("Tính đến ngày"), required=False,
                                   widget=PlainTextInput(attrs={"size": 10, "placeholder": "dd/mm/yyyy"}))
 
     FIELDS = ("value", "numerator", "denominator", "milestone_state", "note", "source", "as_of")
@@ -190,10 +254,11 @@ class IndicatorEntryAdminForm(forms.ModelForm):
             # Only the inputs of the indicator's kind are open: a milestone takes a state, a ratio its
             # numerator and denominator, any other indicator one value.
             applicable = INDICATOR_FIELDS_BY_KIND[indicator_input_kind(entry.indicator)]
+            not_applicable = gettext("Không áp dụng cho chỉ tiêu này")  # once, not a lazy string per input
             for name in self.FIELDS:
                 if name not in applicable:
                     self.fields[f"entry_{name}"].disabled = True
-                    self.fields[f"entry_{name}"].widget.attrs["title"] = _("Không áp dụng cho chỉ tiêu này")
+                    self.fields[f"entry_{name}"].widget.attrs["title"] = not_applicable
 
     def item(self) -> dict:
         applicable = INDICATOR_FIELDS_BY_KIND[indicator_input_kind(self.instance.indicator)]
@@ -204,10 +269,10 @@ class IndicatorEntryAdminForm(forms.ModelForm):
 class TaskEntryAdminForm(forms.ModelForm):
     entry_status = SharedChoiceField(label=_("Tình trạng"), required=False, widget=PlainSelect,
                                      choices=[("", "—"), *TaskEntry.Status.choices])
-    entry_progress = forms.CharField(label=_("Tiến độ (%)"), required=False, widget=_text_input(size=5))
-    entry_done = forms.CharField(label=_("Kết quả thực hiện trong kỳ"), required=False,
+    entry_progress = PlainCharField(label=_("Tiến độ (%)"), required=False, widget=_text_input(size=5))
+    entry_done = PlainCharField(label=_("Kết quả thực hiện trong kỳ"), required=False,
                                  widget=PlainTextarea(attrs={"rows": 2, "cols": 40}))
-    entry_next = forms.CharField(label=_("Nhiệm vụ kỳ tới"), required=False,
+    entry_next = PlainCharField(label=_("Nhiệm vụ kỳ tới"), required=False,
                                  widget=PlainTextarea(attrs={"rows": 2, "cols": 30}))
 
     # form suffix → the validation's key (and the model field it fills)

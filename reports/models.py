@@ -467,7 +467,10 @@ class ReportEvent(models.Model):
         indexes = [models.Index(fields=["report", "action"])]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} – {self.at:%d/%m/%Y %H:%M}"
+        # This action's label alone: get_action_display hashes (so translates) every action's label to find it,
+        # and the admin's list of events names each of its 100 rows (issue 14).
+        action = dict(self.Action.choices).get(self.action, self.action)
+        return f"{action} – {self.at:%d/%m/%Y %H:%M}"
 
 
 class SaveReceipt(models.Model):

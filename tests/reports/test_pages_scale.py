@@ -232,3 +232,31 @@ def test_the_admin_report_list_shows_fifty_reports_a_page():
     from reports.models import AgencyReport
 
     assert admin.site._registry[AgencyReport].list_per_page == 50
+
+
+def test_admin_lists_take_a_fixed_number_of_queries(client, world, province, agency_a, report_a, reporter_a):
+    """The report events list and the users list (superusers only; staff get 403 there by design) and the
+    reports list: more rows, same count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory(username="quantri", is_staff=True, is_superuser=True))
+
+    urls = [reverse("admin:reports_reportevent_changelist"), reverse("admin:reports_agencyreport_changelist"),
+            reverse("admin:auth_user_changelist")]
+
+    def counts():
+        seen = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            seen.append(len(queries))
+        return seen
+
+    counts()  # caches filled, as on a running server
+    before = counts()
+    _more_reports(world, province, 4)
+    for n in range(3):
+        report_save(report=report_a, user=reporter_a, version=report_a.version,
+                    data={"narrative": {"achievements": f"Lần {n}"}})
+    assert counts() == before
