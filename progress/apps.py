@@ -7,12 +7,14 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Tiến độ")
 
     def ready(self) -> None:
-        from plans.signals import item_history
+        from plans.models import Plan
+        from plans.signals import item_history, plan_content_changed
         from progress.item_history import progress_history
         from reports.models import AgencyReport
         from reports.signals import approved_values_changed, report_approved, report_reopened
 
         item_history.connect(progress_history, dispatch_uid="progress.item_history")
+        plan_content_changed.connect(_plan_content_changed, sender=Plan, dispatch_uid="progress.on_plan_changed")
 
         report_approved.connect(_enqueue_recompute, sender=AgencyReport, dispatch_uid="progress.on_report_approved")
         report_reopened.connect(_enqueue_recompute, sender=AgencyReport, dispatch_uid="progress.on_report_reopened")
@@ -41,6 +43,16 @@ def _rules_changed(sender, *, indicator_ids, **kwargs) -> None:
         # Only these indicators' figures change: no task, no report (report_ids=[]).
         RecomputeRequest.objects.create(plan_id=plan_id, indicator_ids=sorted(ids), report_ids=[])
         _enqueue_recompute(sender, plan_id=plan_id)
+
+
+def _plan_content_changed(sender, *, plan_id: int, **kwargs) -> None:
+    """An active plan was (re-)imported: its indicators, tasks, deadlines or leads may have changed, none of which
+    an approval's scoped recompute looks at. A whole-plan request is recorded in the import's transaction and a
+    worker asked once committed, so leaders see the new plan without waiting for the nightly run."""
+    from reports.models import RecomputeRequest
+
+    RecomputeRequest.objects.create(plan_id=plan_id)  # no indicators, no reports named: the whole plan
+    _enqueue_recompute(sender, plan_id=plan_id)
 
 
 def _refresh_figures(sender, *, report_ids, **kwargs) -> None:
