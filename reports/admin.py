@@ -2,11 +2,8 @@
 on-behalf entry page, the bulk upload), so the audit trail, the version and the progress notifications
 stay right."""
 
-import gc
 import html
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib import admin, messages
@@ -25,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin import PlainActionCheckbox, ProvinceScopedAdmin, limit_to_province
 from agencies.admin_a11y import LabelledInlineFormSet
+from agencies.memory import collector_paused
 from agencies.roles import is_admin_staff
 from indicators.numbers import format_number, format_value
 from plans.models import Plan
@@ -58,22 +56,6 @@ from reports.selectors import report_permissions
 from reports.services import ReportError
 from reports.services_on_behalf import report_enter_on_behalf
 from reports.values_file import BulkFileError, ValueRow, read_uploaded_values
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a report's change page is built and drawn. Its ~100 line forms
-    (each a cycle with its bound fields) outlive a few young collections and are promoted, which made a full
-    collection of the worker's heap fall on one request in five or six: the page's p95 tail (issue 14). The
-    page is bounded (one report's lines); whatever it leaves is freed by the next young collection, and the
-    collector is back on whatever happens."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -516,6 +498,7 @@ class AgencyReportAdmin(PlainActionCheckbox, SimpleHistoryAdmin):
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # ~100 line forms, each a cycle with its bound fields: see agencies.memory.
         with collector_paused():
             try:
                 response = super().changeform_view(request, object_id, form_url, extra_context)

@@ -8,15 +8,13 @@ updated, left unchanged or removed, per kind. Writes are set-based (bulk_create 
 number of queries does not grow with the number of rows.
 """
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from agencies.memory import collector_paused
 from agencies.models import Province
 from agencies.provinces import PROVINCE_SUCCESSORS, province_key
 from agencies.text import fold
@@ -140,23 +138,9 @@ def plan_import_table(*, source: Path, plan_code: str, province: Province | None
                    archive_missing=archive_missing)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for one import: reading and writing 5,000 rows allocates millions of short-lived
-    objects (cells, parsed items, model instances), so the collector ran ~1,250 times per import and each pass walked
-    the whole heap — a fifth of the import's CPU (issue 14). The input is bounded (MAX_BYTES), and the collector is
-    back on, whatever happens, when the import returns."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _import(**arguments) -> ImportReport:
-    with _collector_paused():
+    # Reading and writing 5,000 rows allocates millions of short-lived objects: see agencies.memory.
+    with collector_paused():
         return _import_paused(**arguments)
 
 
