@@ -173,13 +173,7 @@ def task_entry_fieldset(context, row, period, task_choices) -> str:
     task = row.entry.task
     prefix = _e(row.prefix)
     deadline = (f'<span>{_e(labels["deadline"])}: {_e(task.deadline_text)}</span>' if task.deadline_text else "")
-    previous = row.previous
-    if previous and previous.status:
-        before = _e(previous.get_status_display())
-        if previous.progress is not None:
-            before += f" ({_e(previous.progress)}%)"
-    else:
-        before = "—"
+    before = _task_status_text(row.previous) if row.previous and row.previous.status else "—"
     prefilled = f'\n        <span class="tag">{_e(labels["prefilled"])}</span>' if row.prefilled else ""
     inputs = [
         _entry_input_html(row, "status", labels["status"], widget="select", choices=task_choices),
@@ -195,6 +189,20 @@ def task_entry_fieldset(context, row, period, task_choices) -> str:
         f'        <span>{_e(labels["previous"])}: {before}</span>{prefilled}\n'
         f'      </p>{_return_reason_html(row.entry, labels)}\n'
         f'      <div class="fields">\n        ' + "\n        ".join(inputs) + '\n      </div>\n    </fieldset>')
+
+
+def _task_status_text(entry) -> str:
+    """A task entry's status, with its progress when given: "Đang thực hiện (30%)"."""
+    text = _e(entry.get_status_display() or "—")
+    if entry.progress is not None:
+        text += f" ({_e(entry.progress)}%)"
+    return text
+
+
+def _reason_box(key: str, label: str) -> str:
+    """A reviewer's return-reason box of one entry, named by its unformatted id ("reason-i1234")."""
+    return (f'<td><textarea name="reason-{_e(key)}" form="return-form" rows="2" aria-label="{label}">'
+            f'</textarea></td>')
 
 
 def _review_labels(context) -> dict:
@@ -252,9 +260,7 @@ def indicator_review_row(context, row, several_on_latest, can_review) -> str:
         notes += f'<br><span class="muted small">{_e(labels["as_of"])} {entry.as_of.strftime("%d/%m/%Y")}</span>'
     reason = ""
     if can_review:
-        aria = _("Lý do trả lại chỉ tiêu %(code)s") % {"code": _e(indicator.code)}
-        reason = (f'<td><textarea name="reason-i{_e(entry.pk)}" form="return-form" rows="2" aria-label="{aria}">'
-                  f'</textarea></td>')
+        reason = _reason_box(f"i{entry.pk}", _("Lý do trả lại chỉ tiêu %(code)s") % {"code": _e(indicator.code)})
     return mark_safe(  # noqa: S308 - every value above is escaped
         f'<tr id="{_e(row.prefix)}"><td>{_e(indicator.code)}</td><td>{_e(indicator.name)}{warning}</td>'
         f'<td>{_e(indicator.unit)}</td><td>{_e(row.target_text or "—")}</td>\n'
@@ -270,21 +276,11 @@ def task_review_row(context, row, can_review) -> str:
     labels = _review_labels(context)
     entry, task = row.entry, row.entry.task
     deadline = f'<br><span class="muted small">{_e(task.deadline_text)}</span>' if task.deadline_text else ""
-    previous = row.previous
-    if previous and previous.status:
-        before = _e(previous.get_status_display())
-        if previous.progress is not None:
-            before += f" ({_e(previous.progress)}%)"
-    else:
-        before = "—"
-    now = _e(entry.get_status_display() or "—")
-    if entry.progress is not None:
-        now += f" ({_e(entry.progress)}%)"
+    before = _task_status_text(row.previous) if row.previous and row.previous.status else "—"
+    now = _task_status_text(entry)
     reason = ""
     if can_review:
-        aria = _("Lý do trả lại nhiệm vụ %(code)s") % {"code": _e(task.code)}
-        reason = (f'<td><textarea name="reason-t{_e(entry.pk)}" form="return-form" rows="2" aria-label="{aria}">'
-                  f'</textarea></td>')
+        reason = _reason_box(f"t{entry.pk}", _("Lý do trả lại nhiệm vụ %(code)s") % {"code": _e(task.code)})
     return mark_safe(  # noqa: S308 - every value above is escaped
         f'<tr id="{_e(row.prefix)}"><td>{_e(task.code)}</td><td>{_e(task.content)}{deadline}</td>\n'
         f'        <td>{before}</td>\n'
