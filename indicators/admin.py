@@ -10,6 +10,7 @@ from indicators import admin_import  # noqa: F401 - adds "Nhập từ văn bản
 from indicators.admin_export import IndicatorExportMixin, register_plan_exports
 from indicators.method_services import indicator_aggregation_set
 from indicators.models import Baseline, Indicator, Target
+from plans.admin import PlanContentChangedAdmin
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter  # choices come from the (province-scoped) changelist rows
 
@@ -97,7 +98,7 @@ class BaselineInline(ProvinceScopedInline, admin.StackedInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(IndicatorExportMixin, ProvinceScopedAdmin):
+class IndicatorAdmin(PlanContentChangedAdmin, IndicatorExportMixin, ProvinceScopedAdmin):
     list_display = ("code", "name", "unit", "value_type", "aggregation", "plan", "section")
     list_filter = (("plan", RelatedOnly), ("section", RelatedOnly), ("lead_agencies", RelatedOnly), "value_type",
                    "aggregation")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from agencies.admin import ProvinceScopedAdmin, ProvinceScopedInline
 from plans.models import Appendix, Plan, Project, Result, Section, Task
+from plans.signals import plan_content_changed
 
 RelatedOnly = admin.RelatedOnlyFieldListFilter  # choices come from the (province-scoped) changelist rows
 
@@ -58,6 +59,20 @@ class SectionAdmin(ProvinceScopedAdmin):
     list_select_related = ("plan", "appendix", "parent")
 
 
+class PlanContentChangedAdmin:
+    """An item edited by hand (targets, deadline, lead agencies) changed its plan as a re-import would: once the
+    admin's transaction commits, the layers above open the periods and expected reports a new lead now owes and
+    recompute the plan's progress, instead of waiting for the nightly run (an approval's recompute never looks
+    at these). Sent after the related objects, so the lead agencies and inlines are saved; active plans only,
+    as the import does."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        plan = form.instance.plan
+        if plan.status == Plan.Status.ACTIVE:
+            plan_content_changed.send(sender=Plan, plan_id=plan.pk)
+
+
 class PlanItemAdmin(ProvinceScopedAdmin):
     list_filter = (("plan", RelatedOnly), ("section", RelatedOnly))
     autocomplete_fields = ("plan", "section")
@@ -65,7 +80,7 @@ class PlanItemAdmin(ProvinceScopedAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(PlanItemAdmin):
+class TaskAdmin(PlanContentChangedAdmin, PlanItemAdmin):
     list_display = ("code", "short_content", "plan", "section", "deadline_text", "due_date")
     list_filter = (*PlanItemAdmin.list_filter, ("lead_agencies", RelatedOnly), "deadline_kind")
     search_fields = ("code", "content__unaccent")

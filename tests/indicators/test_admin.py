@@ -164,3 +164,30 @@ def test_change_page_shows_stored_numbers_as_officials_write_them(client, staff_
     assert response.status_code == 302
     assert {t.year: (t.low, t.high) for t in indicator.targets.all()} == {
         2026: (Decimal("95.5"), None), 2027: (Decimal(114570), Decimal(200000))}
+
+
+def test_a_hand_edit_asks_for_the_plans_recompute_and_periods_once_committed(
+        client, staff_admin, indicator, django_capture_on_commit_callbacks):
+    """Targets edited here move statuses: the plan is recomputed (and its periods opened) after the commit, as
+    after an import, rather than at night (tests/progress/test_plan_import_recompute.py has the drain)."""
+    from reports.models import RecomputeRequest
+
+    client.force_login(staff_admin)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(change_url(indicator), form_data(indicator, [
+            {"year": 2026, "op": ">=", "low": "90", "text": "≥ 90"}]))
+    assert response.status_code == 302
+    request = RecomputeRequest.objects.get(plan=indicator.plan)
+    assert request.indicator_ids == [] and request.report_ids is None  # the whole plan
+    assert len(callbacks) == 2  # open the periods; ask a worker for the recompute
+
+
+def test_a_hand_edit_of_a_draft_plans_indicator_asks_for_nothing(client, staff_admin, indicator):
+    from plans.models import Plan
+    from reports.models import RecomputeRequest
+
+    Plan.objects.filter(pk=indicator.plan_id).update(status=Plan.Status.DRAFT)
+    client.force_login(staff_admin)
+    response = client.post(change_url(indicator), form_data(indicator, []))
+    assert response.status_code == 302
+    assert not RecomputeRequest.objects.exists()

@@ -118,3 +118,38 @@ def test_shrinking_the_period_below_existing_targets_is_refused(client, staff_ad
     assert response.status_code == 200
     assert "Kế hoạch còn mục tiêu các năm 2030" in response.content.decode()
     assert Plan.objects.get(pk=plan.pk).end_year == 2030
+
+
+def _posted_as_shown(response, **changes) -> dict:
+    """The change form's data as the page shows it (what a browser would send back), with `changes`."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            data[name] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = field.widget.format_value(value) or ""
+    data.update(changes)
+    return data
+
+
+def test_a_task_edited_by_hand_asks_for_the_plans_recompute_once_committed(
+        client, staff_admin, objects, agency_a, django_capture_on_commit_callbacks):
+    """A new lead agency owes reports and moves the task's progress: both follow the commit, as after an import."""
+    from reports.models import RecomputeRequest
+
+    task = objects["plans.task"]
+    client.force_login(staff_admin)
+    shown = client.get(admin_url("plans.task", "change", task.pk))
+    data = _posted_as_shown(shown, lead_agencies=[str(agency_a.pk)])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(admin_url("plans.task", "change", task.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert list(task.lead_agencies.all()) == [agency_a]
+    request = RecomputeRequest.objects.get(plan=task.plan)
+    assert request.indicator_ids == [] and request.report_ids is None
+    assert len(callbacks) == 2
