@@ -32,6 +32,19 @@ def province(db):
 
 
 @pytest.fixture
+def directory(province):
+    """The province with its real agency directory (fixtures/dong_thap_agencies.json), as the seeds name them."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from agencies.services import agency_directory_load_file
+
+    agency_directory_load_file(province=province, path=Path(settings.BASE_DIR) / "fixtures" / "dong_thap_agencies.json")
+    return province
+
+
+@pytest.fixture
 def other_province(db):
     return ProvinceFactory(name="Cà Mau", code="ca-mau")
 

@@ -7,30 +7,21 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from agencies.services import agency_directory_load_file
 from indicators.importing.service import plan_import
 from plans.models import Plan
 from progress.models import IndicatorProgress, PlanProgress, TaskProgress
 from progress.services import pending_recompute_run
 from reports.models import RecomputeRequest
-from tests.factories import ProvinceFactory
 
 SEED_000 = Path(settings.BASE_DIR) / "fixtures" / "seeds" / "000_ha_tang_so_2026_2030.txt"
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def province():
-    province = ProvinceFactory(name="Đồng Tháp", code="dong-thap")
-    agency_directory_load_file(province=province, path=Path(settings.BASE_DIR) / "fixtures" / "dong_thap_agencies.json")
-    return province
-
-
 @time_machine.travel("2026-05-10 09:00 +07:00", tick=False)
-def test_an_import_asks_for_the_whole_plan_once_committed(province, django_capture_on_commit_callbacks):
+def test_an_import_asks_for_the_whole_plan_once_committed(directory, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        report = plan_import(source=SEED_000, province=province, plan_code="ha-tang-so")
+        report = plan_import(source=SEED_000, province=directory, plan_code="ha-tang-so")
         assert report.ok, report.render()
     plan = Plan.objects.get(code="ha-tang-so")
     request = RecomputeRequest.objects.get(plan=plan)
@@ -45,6 +36,6 @@ def test_an_import_asks_for_the_whole_plan_once_committed(province, django_captu
 
 
 @time_machine.travel("2026-05-10 09:00 +07:00", tick=False)
-def test_a_failed_or_dry_import_asks_for_nothing(province):
-    plan_import(source=SEED_000, province=province, plan_code="ha-tang-so", dry_run=True)
+def test_a_dry_run_asks_for_nothing(directory):
+    plan_import(source=SEED_000, province=directory, plan_code="ha-tang-so", dry_run=True)
     assert not RecomputeRequest.objects.exists()
